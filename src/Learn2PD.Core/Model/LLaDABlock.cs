@@ -1,0 +1,96 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Learn2PD.Core.Model;
+
+/// <summary>
+/// One LLaDA "llama" block: pre-norm bidirectional attention, then a SwiGLU feed-forward.
+/// <c>h = attn_norm(x); x += attn_out(SDPA(rope(q_proj h), rope(k_proj h), v_proj h))</c>;
+/// <c>h = ff_norm(x); x += ff_out(silu(ff_proj h) * up_proj h)</c>. Field names are checkpoint keys.
+/// </summary>
+#pragma warning disable IDE1006 // field names are checkpoint keys
+public sealed class LLaDABlock : nn.Module
+{
+    private readonly int nHeads;
+    private readonly int nKvHeads;
+    private readonly int headDim;
+    private readonly RotaryEmbedding rope;
+
+    public RmsNorm attn_norm;
+    public Linear q_proj;
+    public Linear k_proj;
+    public Linear v_proj;
+    public Linear attn_out;
+    public RmsNorm ff_norm;
+    public Linear ff_proj;
+    public Linear up_proj;
+    public Linear ff_out;
+
+    public LLaDABlock(LLaDAConfig config, RotaryEmbedding rope, Device? device, ScalarType? dtype) : base(nameof(LLaDABlock))
+    {
+        nHeads = config.NHeads;
+        nKvHeads = config.NKvHeads;
+        headDim = config.HeadDim;
+        this.rope = rope;
+        int d = config.DModel, kvDim = nKvHeads * headDim, hidden = config.MlpHiddenSize;
+        attn_norm = new RmsNorm(d, config.RmsNormEps, device, dtype);
+        q_proj = nn.Linear(d, d, hasBias: false, device: device, dtype: dtype);
+        k_proj = nn.Linear(d, kvDim, hasBias: false, device: device, dtype: dtype);
+        v_proj = nn.Linear(d, kvDim, hasBias: false, device: device, dtype: dtype);
+        attn_out = nn.Linear(d, d, hasBias: false, device: device, dtype: dtype);
+        ff_norm = new RmsNorm(d, config.RmsNormEps, device, dtype);
+        ff_proj = nn.Linear(d, hidden, hasBias: false, device: device, dtype: dtype);
+        up_proj = nn.Linear(d, hidden, hasBias: false, device: device, dtype: dtype);
+        ff_out = nn.Linear(hidden, d, hasBias: false, device: device, dtype: dtype);
+        RegisterComponents();
+    }
+
+    /// <param name="x">[B, t, d] hidden states of positions start..start+t-1.</param>
+    /// <param name="keyMask">[B, 1, 1, T_keys] bool, true where a key may be attended; null for all.</param>
+    public Tensor Forward(Tensor x, long start, Tensor? keyMask, KvCache? cache, CacheMode mode, int layer)
+    {
+        long b = x.shape[0], t = x.shape[1];
+        var h = attn_norm.forward(x);
+        var q = rope.Apply(q_proj.forward(h).view(b, t, nHeads, headDim).transpose(1, 2), start);   // [B, H, t, D]
+        var k = rope.Apply(k_proj.forward(h).view(b, t, nKvHeads, headDim).transpose(1, 2), start); // [B, Hkv, t, D]
+        var v = v_proj.forward(h).view(b, t, nKvHeads, headDim).transpose(1, 2);                    // [B, Hkv, t, D]
+
+        switch (mode)
+        {
+            case CacheMode.Record:
+                cache!.Store(layer, k, v);
+                break;
+            case CacheMode.Prefix:
+            {
+                var (ck, cv) = cache!.Layer(layer);
+                k = cat([ck.narrow(2, 0, start), k], 2);
+                v = cat([cv.narrow(2, 0, start), v], 2);
+                break;
+            }
+            case CacheMode.Dual:
+            {
+                var (ck, cv) = cache!.Layer(layer);
+                ck.narrow(2, start, t).copy_(k);
+                cv.narrow(2, start, t).copy_(v);
+                k = ck;
+                v = cv;
+                break;
+            }
+        }
+
+        if (nKvHeads != nHeads)
+        {
+            k = k.repeat_interleave(nHeads / nKvHeads, dim: 1);
+            v = v.repeat_interleave(nHeads / nKvHeads, dim: 1);
+        }
+        var att = F.scaled_dot_product_attention(q, k, v, attn_mask: keyMask);      // [B, H, t, D]
+        x = x + attn_out.forward(att.transpose(1, 2).reshape(b, t, nHeads * headDim));
+
+        h = ff_norm.forward(x);
+        var gated = F.silu(ff_proj.forward(h)) * up_proj.forward(h);
+        return x + ff_out.forward(gated);
+    }
+}
+#pragma warning restore IDE1006

@@ -1,0 +1,97 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Learn2PD.Core.Model;
+
+/// <summary>
+/// LLaDA as a TorchSharp module tree whose parameter names are the checkpoint keys
+/// (<c>model.transformer.wte.weight</c>, <c>model.transformer.blocks.N.q_proj.weight</c>, ...,
+/// <c>model.transformer.ff_out.weight</c>), so state dicts load without translation.
+/// </summary>
+public sealed class LLaDAModelLM : nn.Module
+{
+#pragma warning disable IDE1006 // field names are checkpoint keys
+    public LLaDAModel model;
+#pragma warning restore IDE1006
+
+    public LLaDAConfig Config { get; }
+
+    /// <summary>Builds the module; on the meta device nothing is allocated (weights come from a checkpoint).</summary>
+    public LLaDAModelLM(LLaDAConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(LLaDAModelLM))
+    {
+        Config = config;
+        model = new LLaDAModel(config, device, dtype);
+        RegisterComponents();
+    }
+
+    public ScalarType DType => model.transformer.wte.weight.dtype;
+    public Device Device => model.transformer.wte.weight.device;
+
+    /// <summary>Logits [B, T, embedding_size] for token ids [B, T] (plain bidirectional forward).</summary>
+    public Tensor Forward(Tensor inputIds, Tensor? keyMask = null) =>
+        model.transformer.Forward(inputIds, 0, keyMask, null, CacheMode.None);
+
+    /// <summary>
+    /// Forward with a KV cache. <paramref name="inputIds"/> [B, t] hold positions start..start+t-1 of a
+    /// sequence of <c>T</c> tokens; <paramref name="keyMask"/> is [B, T] (true = real token) or null.
+    /// Record: start = 0, t = T, fills the cache. Prefix: t = T - start, uses cached keys of [0, start).
+    /// Dual: overwrites cached keys of [start, start + t) and attends to all T.
+    /// </summary>
+    public Tensor Forward(Tensor inputIds, long start, KvCache cache, CacheMode mode, Tensor? keyMask = null) =>
+        model.transformer.Forward(inputIds, start, keyMask, cache, mode);
+
+    public long ParameterCount() => parameters().Sum(p => p.numel());
+}
+
+/// <summary>The <c>model</c> level of the checkpoint hierarchy (LLaDAModel in the reference).</summary>
+public sealed class LLaDAModel : nn.Module
+{
+#pragma warning disable IDE1006
+    public Transformer transformer;
+#pragma warning restore IDE1006
+
+    public LLaDAModel(LLaDAConfig config, Device? device, ScalarType? dtype) : base(nameof(LLaDAModel))
+    {
+        transformer = new Transformer(config, device, dtype);
+        RegisterComponents();
+    }
+}
+
+/// <summary>Embedding, blocks, final norm and LM head: <c>model.transformer.*</c>.</summary>
+public sealed class Transformer : nn.Module
+{
+    private readonly LLaDAConfig config;
+
+#pragma warning disable IDE1006
+    public TokenEmbedding wte;
+    public ModuleList<LLaDABlock> blocks;
+    public RmsNorm ln_f;
+    public Linear? ff_out;
+#pragma warning restore IDE1006
+
+    public Transformer(LLaDAConfig config, Device? device, ScalarType? dtype) : base(nameof(Transformer))
+    {
+        this.config = config;
+        var rope = new RotaryEmbedding(config.HeadDim, config.RopeTheta);
+        wte = new TokenEmbedding(config.EmbeddingSize, config.DModel, device, dtype);
+        blocks = new ModuleList<LLaDABlock>(
+            Enumerable.Range(0, config.NLayers).Select(_ => new LLaDABlock(config, rope, device, dtype)).ToArray());
+        ln_f = new RmsNorm(config.DModel, config.RmsNormEps, device, dtype);
+        ff_out = config.WeightTying ? null : nn.Linear(config.DModel, config.EmbeddingSize, hasBias: false, device: device, dtype: dtype);
+        RegisterComponents();
+    }
+
+    internal Tensor Forward(Tensor inputIds, long start, Tensor? keyMask, KvCache? cache, CacheMode mode)
+    {
+        using var scope = NewDisposeScope();
+        // SDPA takes a boolean mask broadcast over heads and queries: [B, 1, 1, T_keys].
+        var mask = keyMask?.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1);
+        var x = wte.forward(inputIds);                                     // [B, t, d]
+        for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, start, mask, cache, mode, i);
+        x = ln_f.forward(x);
+        var logits = ff_out is null ? F.linear(x, wte.weight) : ff_out.forward(x); // [B, t, V]
+        return logits.MoveToOuterDisposeScope();
+    }
+}

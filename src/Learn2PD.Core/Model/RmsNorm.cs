@@ -1,0 +1,33 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Learn2PD.Core.Model;
+
+/// <summary>
+/// LLaDA's RMSLayerNorm: statistics in fp32 whatever the model dtype, cast back to the input dtype,
+/// then scaled by <c>weight</c> (the reference multiplies after the cast, so bf16 rounding matches).
+/// </summary>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly double eps;
+#pragma warning disable IDE1006 // the field name is the checkpoint key
+    public Parameter weight;
+#pragma warning restore IDE1006
+
+    public RmsNorm(long size, double eps, Device? device = null, ScalarType? dtype = null) : base(nameof(RmsNorm))
+    {
+        this.eps = eps;
+        weight = new Parameter(ones(size, dtype: dtype, device: device));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var x32 = x.to(ScalarType.Float32);
+        var variance = x32.pow(2).mean([-1], keepdim: true);
+        var normed = (x32 * rsqrt(variance + eps)).to(x.dtype);
+        return (weight * normed).MoveToOuterDisposeScope();
+    }
+}
