@@ -1,0 +1,33 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Learn2PD.Core.Filter;
+
+/// <summary>
+/// The Learn2PD filter: <c>Linear(n, n) → ReLU → Linear(n, n)</c> over the n confidences of a block
+/// (committed positions included), one logit per position; n is the block length it was trained
+/// for (32 in the paper, 2,112 parameters). Field names follow the authors' state dict.
+/// </summary>
+public sealed class Learn2PdFilter : nn.Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // field names are the authors' state-dict keys
+    public Linear linear1;
+    public Linear linear2;
+#pragma warning restore IDE1006
+
+    public Learn2PdFilter(int blockLength, Device? device = null) : base(nameof(Learn2PdFilter))
+    {
+        BlockLength = blockLength;
+        linear1 = nn.Linear(blockLength, blockLength, device: device);
+        linear2 = nn.Linear(blockLength, blockLength, device: device);
+        RegisterComponents();
+    }
+
+    /// <summary>The number of confidences the filter reads (its input width).</summary>
+    public int BlockLength { get; }
+
+    /// <summary>[..., n] fp32 confidences → [..., n] logits.</summary>
+    public override Tensor forward(Tensor confidences) =>
+        linear2.forward(nn.functional.relu(linear1.forward(confidences)));
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Learn2PD.Core.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Learn2PD.Train.ModelTraining;
+
+/// <summary>What the trainer reports after each optimizer step.</summary>
+public sealed record TrainStepReport(int Step, double Loss, double LearningRate, long Tokens, double TokensPerSecond);
+
+/// <summary>
+/// The training loop for a small LLaDA: AdamW on the masked-diffusion loss, warm-up + cosine
+/// schedule, gradient clipping. Every step runs inside a dispose scope, so memory stays flat.
+/// Checkpointing and validation belong to the caller (see <see cref="Run"/>'s callbacks).
+/// </summary>
+public sealed class ModelTrainer : IDisposable
+{
+    private readonly LLaDAModelLM model;
+    private readonly DiffusionBatchSampler sampler;
+    private readonly TrainModelOptions options;
+    private readonly TorchSharp.Modules.AdamW optimizer;
+    private readonly Generator maskGenerator;
+
+    public ModelTrainer(LLaDAModelLM model, DiffusionBatchSampler sampler, TrainModelOptions options)
+    {
+        this.model = model;
+        this.sampler = sampler;
+        this.options = options;
+        optimizer = optim.AdamW(model.parameters(), lr: options.LearningRate, beta1: 0.9, beta2: 0.95,
+            weight_decay: options.WeightDecay);
+        maskGenerator = new Generator((ulong)options.Seed + 1);
+    }
+
+    /// <summary>
+    /// Trains from <paramref name="startStep"/> to <see cref="TrainModelOptions.Steps"/>. After each
+    /// step <paramref name="afterStep"/> runs (outside the step's scope): it may save or validate.
+    /// </summary>
+    public void Run(int startStep, Action<TrainStepReport> afterStep, CancellationToken cancel)
+    {
+        model.train();
+        var device = model.Device;
+        var clock = Stopwatch.StartNew();
+        long tokens = 0;
+        for (int step = startStep; step < options.Steps; step++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            double lr = options.LearningRateAt(step);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            double loss;
+            using (NewDisposeScope())
+            {
+                var (ids, answerMask) = sampler.Next();
+                ids = ids.to(device);
+                answerMask = answerMask.to(device);
+                optimizer.zero_grad();
+                var lossTensor = MaskedDiffusionLoss.Compute(x => model.Forward(x), ids, answerMask, model.Config.MaskTokenId, maskGenerator);
+                lossTensor.backward();
+                nn.utils.clip_grad_norm_(model.parameters(), options.GradientClip);
+                optimizer.step();
+                loss = lossTensor.item<float>();
+                tokens += ids.numel();
+            }
+            afterStep(new TrainStepReport(step + 1, loss, lr, tokens, tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
+        }
+    }
+
+    /// <summary>Saves optimizer moments and step so a run can resume (TorchSharp's own format, written atomically).</summary>
+    public void SaveState(string path)
+    {
+        string temp = path + ".tmp";
+        optimizer.save_state_dict(temp);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public void LoadState(string path) => optimizer.load_state_dict(path);
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        maskGenerator.Dispose();
+    }
+}

@@ -1,0 +1,29 @@
+namespace Learn2PD.Train.ModelTraining;
+
+/// <summary>Settings of a from-scratch training run of a small LLaDA (validated by the CLI).</summary>
+public sealed record TrainModelOptions
+{
+    public int Steps { get; init; } = 20_000;
+    public double LearningRate { get; init; } = 1e-3;
+    public double MinLearningRate { get; init; } = 1e-4;
+    public int WarmupSteps { get; init; } = 300;
+    public double WeightDecay { get; init; } = 0.01;
+    public double GradientClip { get; init; } = 1.0;
+    /// <summary>Tokens per batch; rows = this / sequence length, so long-padding batches hold fewer rows.</summary>
+    public int TokensPerBatch { get; init; } = 8192;
+    /// <summary>Short batches pad answers with up to this many end-of-text tokens past the longest answer.</summary>
+    public int ShortSlack { get; init; } = 32;
+    /// <summary>The longest generation length a long-padding batch uses.</summary>
+    public int LongGenLength { get; init; } = 1024;
+    /// <summary>Share of batches padded to a long generation length.</summary>
+    public double LongFraction { get; init; } = 0.15;
+    public int Seed { get; init; } = 0;
+
+    /// <summary>Learning rate at a step: linear warm-up, then cosine decay to the minimum.</summary>
+    public double LearningRateAt(int step)
+    {
+        if (step < WarmupSteps) return LearningRate * (step + 1) / WarmupSteps;
+        double progress = Math.Min(1.0, (step - WarmupSteps) / (double)Math.Max(1, Steps - WarmupSteps));
+        return MinLearningRate + 0.5 * (LearningRate - MinLearningRate) * (1 + Math.Cos(Math.PI * progress));
+    }
+}
