@@ -1,0 +1,198 @@
+using System.Text.RegularExpressions;
+using Learn2PD.Train.Tasks;
+
+namespace Learn2PD.Tests.Tasks;
+
+public sealed partial class ArithmeticTaskTests
+{
+    private static readonly ArithmeticTaskOptions Hardest =
+        new() { MaxSteps = 3, Operations = ArithmeticOperations.All };
+
+    [GeneratedRegex(@"^(?:.* )?ha(?:s|ve) (\d+) ([-+*]) (\d+) = (\d+) (?:(?:more|fewer) )?[a-z]+(?: than [A-Za-z]+)?\.$")]
+    private static partial Regex StepLine();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Number();
+
+    private static IReadOnlyList<GsmProblem> Sample(ArithmeticTaskOptions options, int count = 2000) =>
+        new ArithmeticTask(options).Train(count, seed: 7);
+
+    [Fact]
+    public void Generate_SameSeed_GivesSameProblems()
+    {
+        var task = new ArithmeticTask(new ArithmeticTaskOptions());
+        Assert.Equal(task.Train(300, 42), new ArithmeticTask(new ArithmeticTaskOptions()).Train(300, 42));
+    }
+
+    [Fact]
+    public void Generate_DifferentSeeds_GiveDifferentProblems() =>
+        Assert.NotEqual(ArithmeticTask.Default.Train(50, 1), ArithmeticTask.Default.Train(50, 2));
+
+    [Fact]
+    public void Generate_SmallerCount_IsPrefixOfLargerCount() =>
+        Assert.Equal(ArithmeticTask.Default.Train(100, 3), ArithmeticTask.Default.Train(400, 3).Take(100));
+
+    [Fact]
+    public void Splits_NeverShareAQuestion_AndEachProblemHashesToItsOwnSplit()
+    {
+        var task = ArithmeticTask.Default;
+        var splits = new Dictionary<TaskSplit, IReadOnlyList<GsmProblem>>
+        {
+            [TaskSplit.Train] = task.Train(3000, seed: 11),
+            [TaskSplit.Validation] = task.Generate(TaskSplit.Validation, 500, seed: 11),
+            [TaskSplit.Test] = task.Generate(TaskSplit.Test, 500, seed: 11),
+        };
+        foreach (var (split, problems) in splits)
+            Assert.All(problems, p => Assert.Equal(split, ArithmeticTask.SplitOf(p.Question)));
+        var all = splits.Values.SelectMany(ps => ps.Select(p => p.Question)).ToList();
+        Assert.Equal(all.Count, all.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
+    [Fact]
+    public void Generate_ProblemsWithinASplit_AreDistinct()
+    {
+        var questions = ArithmeticTask.Default.Train(3000, seed: 5).Select(p => p.Question).ToList();
+        Assert.Equal(questions.Count, questions.Distinct().Count());
+    }
+
+    [Fact]
+    public void SplitOf_IgnoresCaseAndSpacing() =>
+        Assert.Equal(ArithmeticTask.SplitOf("Mia has 4 pencils.  How many?"), ArithmeticTask.SplitOf(" mia has 4 PENCILS. How many? "));
+
+    [Fact]
+    public void DefaultEvaluationSets_AreFixedAndDisjoint()
+    {
+        var test = ArithmeticTask.Default.Test(200);
+        var validation = ArithmeticTask.Default.Validation(200);
+        Assert.Equal(test, new ArithmeticTask(new ArithmeticTaskOptions()).Test(200));
+        Assert.All(test, p => Assert.Equal(TaskSplit.Test, ArithmeticTask.SplitOf(p.Question)));
+        Assert.Empty(test.Select(p => p.Question).Intersect(validation.Select(p => p.Question)));
+    }
+
+    [Fact]
+    public void DefaultTestSet_IsPinned_SoEvalNumbersStayComparable()
+    {
+        // Changing a template or the PRNG changes what `l2pd eval` measures; update this on purpose only.
+        GsmProblem first = ArithmeticTask.Default.Test(1)[0];
+        Assert.Equal(PinnedFirstTest, (first.Question, first.Answer));
+    }
+
+    private static readonly (string, string) PinnedFirstTest = (
+        "Daniel has 5 apples. Samuel has 1 more apple than Daniel. How many apples do Daniel and Samuel have in total?",
+        "Samuel has 5 + 1 = 6 apples.\nTogether they have 5 + 6 = 11 apples.\n#### 11");
+
+    [Theory]
+    [MemberData(nameof(Difficulties))]
+    public void Answers_AreArithmeticallyCorrect_AndEndWithTheLastResult(ArithmeticTaskOptions options)
+    {
+        foreach (GsmProblem problem in Sample(options))
+        {
+            string[] lines = problem.Answer.Split('\n');
+            int last = -1;
+            foreach (string line in lines[..^1])
+            {
+                Match m = StepLine().Match(line);
+                Assert.True(m.Success, $"not a step line: '{line}' in\n{problem.Answer}");
+                int a = int.Parse(m.Groups[1].Value), b = int.Parse(m.Groups[3].Value), c = int.Parse(m.Groups[4].Value);
+                Assert.Equal(m.Groups[2].Value switch { "+" => a + b, "-" => a - b, _ => a * b }, c);
+                Assert.True(c >= 0, $"negative result in {problem.Answer}");
+                last = c;
+            }
+            Assert.Equal($"#### {last}", lines[^1]);
+            Assert.Equal(last.ToString(System.Globalization.CultureInfo.InvariantCulture), problem.FinalAnswer);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Difficulties))]
+    public void AnswerLines_OnlyCopyNumbersFromTheQuestionOrEarlierLines(ArithmeticTaskOptions options)
+    {
+        foreach (GsmProblem problem in Sample(options, 500))
+        {
+            var known = Number().Matches(problem.Question).Select(m => m.Value).ToHashSet();
+            foreach (Match m in problem.Answer.Split('\n')[..^1].Select(l => StepLine().Match(l)))
+            {
+                Assert.Contains(m.Groups[1].Value, known);
+                Assert.Contains(m.Groups[3].Value, known);
+                known.Add(m.Groups[4].Value);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Difficulties))]
+    public void EveryCharacter_OfPromptAndTarget_IsInTheAlphabet(ArithmeticTaskOptions options)
+    {
+        var problems = Sample(options, 1000);
+        string text = GsmPrompt.FormatFewShot(problems.Skip(1), problems[0].Question) + GsmPrompt.FormatTarget(problems[0].Answer);
+        Assert.Empty(text.Where(c => !ArithmeticTask.Alphabet.Contains(c)).Distinct());
+    }
+
+    [Fact]
+    public void Alphabet_IsOrdinalSortedAndUnique()
+    {
+        char[] sorted = ArithmeticTask.Alphabet.Distinct().Order().ToArray();
+        Assert.Equal(ArithmeticTask.Alphabet, new string(sorted));
+    }
+
+    [Fact]
+    public void DefaultDifficulty_UsesSingleDigitsAddSubAndOneOrTwoSteps()
+    {
+        var problems = Sample(new ArithmeticTaskOptions());
+        Assert.All(problems, p => Assert.All(Number().Matches(p.Question), m => Assert.InRange(int.Parse(m.Value), 0, 9)));
+        Assert.All(problems, p => Assert.DoesNotContain('*', p.Answer));
+        Assert.Equal([1, 2], problems.Select(StepCount).Distinct().Order());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void StepCount_IsTheDialedNumberOfLines(int steps) =>
+        Assert.All(Sample(new ArithmeticTaskOptions { MinSteps = steps, MaxSteps = steps }, 300),
+            p => Assert.Equal(steps, StepCount(p)));
+
+    [Fact]
+    public void AnswerLengths_Vary_WithStepsAndNames()
+    {
+        var lengths = Sample(Hardest).Select(p => p.Answer.Length).ToList();
+        Assert.True(lengths.Max() - lengths.Min() >= 50, $"answer lengths {lengths.Min()}..{lengths.Max()}");
+        Assert.True(lengths.Distinct().Count() >= 30);
+        Assert.Equal([1, 2, 3], Sample(Hardest).Select(StepCount).Distinct().Order());
+    }
+
+    [Fact]
+    public void SubtractOnly_NeverAdds()
+    {
+        var problems = Sample(new ArithmeticTaskOptions { Operations = ArithmeticOperations.Sub, MaxSteps = 3 }, 500);
+        Assert.All(problems, p => Assert.DoesNotContain('+', p.Answer));
+    }
+
+    [Fact]
+    public void Multiplication_WhenDialedOn_UsesFactorsUpToMaxFactor()
+    {
+        var options = new ArithmeticTaskOptions { Operations = ArithmeticOperations.All, MaxFactor = 3 };
+        var products = Sample(options).SelectMany(p => p.Answer.Split('\n'))
+            .Select(l => StepLine().Match(l)).Where(m => m.Success && m.Groups[2].Value == "*").ToList();
+        Assert.NotEmpty(products);
+        Assert.All(products, m => Assert.True(
+            int.Parse(m.Groups[1].Value) is >= 2 and <= 3 || int.Parse(m.Groups[3].Value) is >= 2 and <= 3, m.Value));
+    }
+
+    [Fact]
+    public void Wording_Varies_AcrossNamesItemsAndTemplates()
+    {
+        var problems = Sample(new ArithmeticTaskOptions());
+        Assert.True(problems.Select(p => p.Question.Split(' ')[0]).Distinct().Count() >= 30);
+        Assert.True(problems.Select(p => p.Question[p.Question.LastIndexOf('.')..]).Distinct().Count() >= 20);
+    }
+
+    public static TheoryData<ArithmeticTaskOptions> Difficulties() =>
+    [
+        new ArithmeticTaskOptions(),
+        Hardest,
+        new ArithmeticTaskOptions { MaxOperand = 50, MinSteps = 2, MaxSteps = 3 },
+    ];
+
+    private static int StepCount(GsmProblem problem) => problem.Answer.Count(c => c == '=');
+}
