@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using Learn2PD.Core.Model;
+using static TorchSharp.torch;
+
+namespace Learn2PD.Core.Decoding;
+
+/// <summary>
+/// The one decode loop: the prompt followed by gen_length masks, decoded block by block from left to
+/// right. Each step runs one forward (how depends on the cache), predicts every visible position,
+/// asks the commit policy which masked block positions to commit, applies end-of-text prediction,
+/// and commits. Rows of a batch are left-padded and share block boundaries; each stops spending
+/// forwards (NFE) as soon as its block is done or its sequence has ended.
+/// </summary>
+public sealed class BlockDecoder(LLaDAModelLM model)
+{
+    private readonly LLaDAModelLM model = model;
+
+    public LLaDAModelLM Model => model;
+
+    /// <param name="prompts">Token ids of each prompt (no padding).</param>
+    /// <param name="trace">Called after every step of every row, if given.</param>
+    public DecodeResult Decode(IReadOnlyList<int[]> prompts, DecodeOptions options, ICommitPolicy policy,
+        Action<StepTrace>? trace = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        using var noGrad = no_grad();
+        using var generator = new Generator(options.Seed, model.Device);
+        var run = new DecodeRun(model, prompts, options, policy, trace,
+            new TokenPredictor(options.Temperature, options.Remasking, generator));
+        for (int block = 0; block < options.BlockCount; block++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (options.Cache == CacheKind.None) run.DecodeBlockWithoutCache(block, cancel);
+            else run.DecodeBlockWithCache(block, cancel);
+        }
+        return new DecodeResult(run.Results(), run.Forwards, clock.Elapsed);
+    }
+}

@@ -1,0 +1,83 @@
+namespace Learn2PD.Core.Decoding;
+
+/// <summary>
+/// One decode step of one row inside its current block, as a <see cref="ICommitPolicy"/> sees it.
+/// Inputs cover the block's n positions (n &lt; BlockLength after an end-of-text cut); the policy fills
+/// <see cref="Commit"/>, may mark <see cref="Accepted"/> (its own criterion, before any top-k
+/// fallback: what EoTP's "accepted end-of-text" rule reads) and may override <see cref="CommitTokens"/>.
+/// The decoder reuses one instance per row, so policies must not keep references to its arrays.
+/// </summary>
+public sealed class BlockStep
+{
+    internal BlockStep(int capacity)
+    {
+        Predictions = new long[capacity];
+        Confidences = new double[capacity];
+        Masked = new bool[capacity];
+        Commit = new bool[capacity];
+        Accepted = new bool[capacity];
+        CommitTokens = new long[capacity];
+    }
+
+    public int Row { get; internal set; }
+    public int BlockIndex { get; internal set; }
+    /// <summary>Step index within the block (0 = the block's first forward).</summary>
+    public int Step { get; internal set; }
+    /// <summary>Absolute position of the block's first token in the sequence.</summary>
+    public int BlockStart { get; internal set; }
+    /// <summary>Position of the block's first token within the answer (0 = first generated token).</summary>
+    public int AnswerOffset { get; internal set; }
+    /// <summary>Positions of the block still inside the sequence.</summary>
+    public int Length { get; internal set; }
+    /// <summary>k of LLaDA's fixed schedule for this step (0 once the schedule is exhausted).</summary>
+    public int ScheduledCount { get; internal set; }
+
+    /// <summary>Predicted token (x0) at each block position, committed positions included.</summary>
+    public long[] Predictions { get; }
+    /// <summary>Confidence of each prediction (softmax probability of x0, or random), committed positions included.</summary>
+    public double[] Confidences { get; }
+    /// <summary>True where the block position is still masked.</summary>
+    public bool[] Masked { get; }
+
+    public bool[] Commit { get; }
+    public bool[] Accepted { get; }
+    public long[] CommitTokens { get; }
+
+    internal void ResetOutputs()
+    {
+        Array.Clear(Commit, 0, Length);
+        Array.Clear(Accepted, 0, Length);
+        Array.Copy(Predictions, CommitTokens, Length);
+    }
+
+    /// <summary>
+    /// ORs the k most confident masked positions into <see cref="Commit"/> (ties: lower position first),
+    /// chosen independently of what is already marked, as the reference ORs its top-k.
+    /// </summary>
+    public void CommitTopK(int k)
+    {
+        // The reference's torch.topk can pick -inf entries when k exceeds the masked count and then
+        // commit tokens outside the block; selecting at most every masked position avoids that.
+        Span<bool> chosen = stackalloc bool[Length];
+        for (int picked = 0; picked < k; picked++)
+        {
+            int best = -1;
+            for (int j = 0; j < Length; j++)
+            {
+                if (!Masked[j] || chosen[j]) continue;
+                if (best < 0 || Confidences[j] > Confidences[best]) best = j;
+            }
+            if (best < 0) return;
+            chosen[best] = true;
+            Commit[best] = true;
+        }
+    }
+
+    /// <summary>Number of masked block positions.</summary>
+    public int MaskedCount()
+    {
+        int count = 0;
+        for (int j = 0; j < Length; j++) if (Masked[j]) count++;
+        return count;
+    }
+}

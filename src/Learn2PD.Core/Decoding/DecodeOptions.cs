@@ -1,0 +1,73 @@
+namespace Learn2PD.Core.Decoding;
+
+/// <summary>Which Fast-dLLM KV cache a decode uses.</summary>
+public enum CacheKind
+{
+    /// <summary>Every step is a full forward over the whole sequence.</summary>
+    None,
+    /// <summary>Full forward at each block start; later steps feed the block and everything after it.</summary>
+    Prefix,
+    /// <summary>Full forward at each block start; later steps feed only the block and overwrite its cache rows.</summary>
+    Dual,
+}
+
+/// <summary>What "confidence" ranks positions by (LLaDA's <c>remasking</c>).</summary>
+public enum Remasking
+{
+    /// <summary>Softmax probability of the predicted token.</summary>
+    LowConfidence,
+    /// <summary>A uniform random number per position.</summary>
+    Random,
+}
+
+/// <summary>
+/// The shape of the per-block refinement loop with a KV cache. Fast-dLLM's first release ran it as a
+/// do-while loop: one more (empty) forward when the block-start step already filled the block; the
+/// golden Fast-dLLM vectors were made that way. Its later code and Learn2PD's check first.
+/// </summary>
+public enum RefinementLoop
+{
+    CheckFirst,
+    DoWhile,
+}
+
+/// <summary>
+/// Sampler settings shared by every policy. Validated once at the edge (<see cref="Validate"/>);
+/// the decoder trusts them.
+/// </summary>
+public sealed record DecodeOptions
+{
+    public int GenLength { get; init; } = 256;
+    public int BlockLength { get; init; } = 32;
+    /// <summary>Total steps of the fixed schedule, split evenly over the blocks.</summary>
+    public int Steps { get; init; } = 256;
+    public bool EndOfTextPrediction { get; init; }
+    public CacheKind Cache { get; init; } = CacheKind.None;
+    public RefinementLoop Refinement { get; init; } = RefinementLoop.CheckFirst;
+    public Remasking Remasking { get; init; } = Remasking.LowConfidence;
+    /// <summary>0 = argmax; above 0, Gumbel-max sampling in float64 (LLaDA's add_gumbel_noise).</summary>
+    public double Temperature { get; init; }
+    /// <summary>Classifier-free guidance scale; 0 disables it (LLaDA: u + (cfg + 1)(c - u)).</summary>
+    public double CfgScale { get; init; }
+    public ulong Seed { get; init; }
+
+    public int BlockCount => GenLength / BlockLength;
+    public int StepsPerBlock => Steps / BlockCount;
+
+    /// <summary>Throws <see cref="Learn2PdException"/> naming the first setting a user must change.</summary>
+    public DecodeOptions Validate()
+    {
+        if (GenLength <= 0) throw new Learn2PdException($"--gen-length must be positive (got {GenLength})");
+        if (BlockLength <= 0) throw new Learn2PdException($"--block-length must be positive (got {BlockLength})");
+        if (GenLength % BlockLength != 0)
+            throw new Learn2PdException($"--gen-length {GenLength} is not a multiple of --block-length {BlockLength}");
+        if (Steps <= 0) throw new Learn2PdException($"--steps must be positive (got {Steps})");
+        if (Steps % BlockCount != 0)
+            throw new Learn2PdException($"--steps {Steps} is not a multiple of the block count {BlockCount} (gen-length {GenLength} / block-length {BlockLength})");
+        if (Temperature < 0 || double.IsNaN(Temperature)) throw new Learn2PdException($"--temperature must be 0 or more (got {Temperature})");
+        if (CfgScale < 0 || double.IsNaN(CfgScale)) throw new Learn2PdException($"--cfg-scale must be 0 or more (got {CfgScale})");
+        if (CfgScale > 0 && Cache != CacheKind.None)
+            throw new Learn2PdException("--cfg-scale needs --cache none (the reference caches have no classifier-free guidance)");
+        return this;
+    }
+}

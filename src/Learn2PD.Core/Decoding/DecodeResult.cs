@@ -1,0 +1,16 @@
+namespace Learn2PD.Core.Decoding;
+
+/// <summary>The answer of one batch row: generated ids (shorter than gen_length after an EoTP cut) and its NFE.</summary>
+public sealed record RowResult(long[] AnswerIds, int Nfe);
+
+/// <summary>A decode call's outcome. <see cref="Forwards"/> counts model calls for the whole batch.</summary>
+public sealed record DecodeResult(IReadOnlyList<RowResult> Rows, int Forwards, TimeSpan Elapsed);
+
+/// <summary>
+/// One step of one row, for visualisation and label recording: the block's predictions and
+/// confidences (committed positions included), what was masked before the step, what it committed,
+/// and the sequence length after an end-of-text cut (null when none happened).
+/// </summary>
+public sealed record StepTrace(
+    int Row, int Block, int Step, int BlockStart, int AnswerOffset,
+    long[] Predictions, double[] Confidences, bool[] Masked, bool[] Committed, long[] CommittedTokens, int? CutLength);

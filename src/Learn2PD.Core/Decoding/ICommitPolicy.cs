@@ -1,0 +1,11 @@
+namespace Learn2PD.Core.Decoding;
+
+/// <summary>
+/// Decides which masked positions of the current block a step commits. One instance serves one
+/// decode call (it may keep per-row state, like the oracle's stall guard).
+/// </summary>
+public interface ICommitPolicy
+{
+    /// <summary>Fills <see cref="BlockStep.Commit"/> (and optionally Accepted / CommitTokens).</summary>
+    void Select(BlockStep step);
+}

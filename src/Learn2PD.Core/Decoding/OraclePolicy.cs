@@ -1,0 +1,51 @@
+namespace Learn2PD.Core.Decoding;
+
+/// <summary>
+/// The "extremely greedy" oracle: commit every masked position whose prediction already equals the
+/// reference answer (no top-1 forcing, so a step may commit nothing). Stall guard: when a block's
+/// predictions did not change since the previous step, copy the reference into the block. It bounds
+/// every policy from above and labels the filter's training data. Reference positions past the end
+/// of a (shorter) reference count as end-of-text.
+/// </summary>
+public sealed class OraclePolicy : ICommitPolicy
+{
+    private readonly IReadOnlyList<long[]> references;
+    private readonly long endOfText;
+    private readonly Dictionary<int, (int Block, long[] Predictions)> previous = [];
+
+    /// <param name="references">Per batch row, the reference answer ids (generated part only).</param>
+    public OraclePolicy(IReadOnlyList<long[]> references, long endOfText)
+    {
+        this.references = references;
+        this.endOfText = endOfText;
+    }
+
+    /// <summary>The reference token at a position of the answer.</summary>
+    public long ReferenceAt(int row, int answerPosition)
+    {
+        var reference = references[row];
+        return answerPosition < reference.Length ? reference[answerPosition] : endOfText;
+    }
+
+    public void Select(BlockStep step)
+    {
+        bool stalled = previous.TryGetValue(step.Row, out var last) && last.Block == step.BlockIndex
+            && last.Predictions.Length == step.Length
+            && step.Predictions.AsSpan(0, step.Length).SequenceEqual(last.Predictions);
+        previous[step.Row] = (step.BlockIndex, step.Predictions.AsSpan(0, step.Length).ToArray());
+        for (int j = 0; j < step.Length; j++)
+        {
+            if (!step.Masked[j]) continue;
+            long reference = ReferenceAt(step.Row, step.AnswerOffset + j);
+            if (stalled)
+            {
+                step.Commit[j] = true;
+                step.CommitTokens[j] = reference;
+            }
+            else if (step.Predictions[j] == reference)
+            {
+                step.Commit[j] = step.Accepted[j] = true;
+            }
+        }
+    }
+}
