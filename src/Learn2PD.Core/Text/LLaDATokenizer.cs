@@ -23,12 +23,12 @@ public sealed class LLaDATokenizer
     private readonly bool _ignoreMerges;
     private readonly NormalizationForm? _normalization;
 
-    private LLaDATokenizer(TokenizerJson json, BpeTokenizer bpe, SplitPreTokenizer preTokenizer, bool hasChatTemplate)
+    private LLaDATokenizer(TokenizerJson json, Dictionary<string, int> addedTokens, BpeTokenizer bpe, SplitPreTokenizer preTokenizer, bool hasChatTemplate)
     {
         Path = json.Path;
         _bpe = bpe;
         _preTokenizer = preTokenizer;
-        _addedTokens = json.AddedTokens.ToDictionary(t => t.Content, t => t.Id, StringComparer.Ordinal);
+        _addedTokens = addedTokens;
         _specialIds = json.AddedTokens.Where(t => t.Special).Select(t => t.Id).ToHashSet();
         _vocab = json.Vocab;
         _byteLevel = json.ByteLevel;
@@ -60,14 +60,16 @@ public sealed class LLaDATokenizer
             throw new Learn2PdException($"{path}: added token '{changed.Content}' changes under the normalizer, which this loader does not support");
 
         var preTokenizer = new SplitPreTokenizer(json.AddedTokens.Select(t => t.Content), json.SplitPatterns);
+        Dictionary<string, int> addedTokens;
         BpeTokenizer bpe;
         try
         {
+            addedTokens = json.AddedTokens.ToDictionary(t => t.Content, t => t.Id, StringComparer.Ordinal);
             bpe = BpeTokenizer.Create(new BpeOptions(json.Vocab)
             {
                 Merges = json.Merges.Select(m => $"{m.Left} {m.Right}"),
                 // Every added token, special or not, is matched before BPE and decodes to its content.
-                SpecialTokens = json.AddedTokens.ToDictionary(t => t.Content, t => t.Id, StringComparer.Ordinal),
+                SpecialTokens = addedTokens,
                 PreTokenizer = preTokenizer,
                 ByteLevel = json.ByteLevel,
                 UnknownToken = json.UnknownToken,
@@ -82,7 +84,7 @@ public sealed class LLaDATokenizer
         }
 
         string configPath = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, "tokenizer_config.json");
-        return new LLaDATokenizer(json, bpe, preTokenizer, ReadHasChatTemplate(configPath));
+        return new LLaDATokenizer(json, addedTokens, bpe, preTokenizer, ReadHasChatTemplate(configPath));
     }
 
     public IReadOnlyList<int> Encode(string text)
