@@ -7,10 +7,11 @@ namespace Learn2PD.Tests.Support;
 /// </summary>
 internal static class GoldenData
 {
-    public static string? Root { get; } = Locate();
-
     /// <summary>The repository root (the folder holding Learn2PD.slnx).</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
+
+    // Declared after RepoRoot: static initialisers run in textual order.
+    public static string? Root { get; } = Locate();
 
     /// <summary>Full path of a file under golden/, skipping (or failing under CI) when absent.</summary>
     public static string Path(params string[] parts)
