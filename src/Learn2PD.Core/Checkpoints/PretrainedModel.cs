@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Learn2PD.Core.Model;
+using Learn2PD.Core.Text;
+using static TorchSharp.torch;
+
+namespace Learn2PD.Core.Checkpoints;
+
+/// <summary>
+/// A LLaDA model directory in Hugging Face layout: config.json, model.safetensors (or shards with
+/// model.safetensors.index.json) and tokenizer.json. Loading builds the module on the meta device
+/// (no allocation, no random initialisation) and reads every tensor straight into its final dtype
+/// and device, so LLaDA-8B never exists twice in memory.
+/// </summary>
+public sealed record PretrainedModel(LLaDAModelLM Model, LLaDATokenizer? Tokenizer, string Directory, LoadStats Stats)
+{
+    public static PretrainedModel Load(string directory, ScalarType dtype, Device device, bool requireTokenizer = false)
+    {
+        if (!System.IO.Directory.Exists(directory)) throw new Learn2PdException($"{directory}: model directory not found");
+        var config = LLaDAConfig.Load(directory);
+        var checkpoint = CheckpointDirectory.Open(directory);
+        var model = new LLaDAModelLM(config, META, dtype);
+        var stats = StateDictLoader.LoadInto(model, checkpoint, dtype, device);
+        model.eval();
+        string tokenizerPath = Path.Combine(directory, "tokenizer.json");
+        LLaDATokenizer? tokenizer = File.Exists(tokenizerPath) ? LLaDATokenizer.Load(directory) : null;
+        if (tokenizer is null && requireTokenizer) throw new Learn2PdException($"{directory}: no tokenizer.json (pass token ids instead of text)");
+        return new PretrainedModel(model, tokenizer, directory, stats);
+    }
+
+    /// <summary>Writes config.json and model.safetensors (fp32) into <paramref name="directory"/>, each atomically.</summary>
+    public static void Save(LLaDAModelLM model, string directory)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var tensors = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter.detach().to(ScalarType.Float32).cpu())).ToList();
+        SafeTensorsWriter.Write(Path.Combine(directory, CheckpointDirectory.SingleFileName), tensors,
+            new Dictionary<string, string> { ["format"] = "pt" });
+        foreach (var (_, t) in tensors) t.Dispose();
+        AtomicFile.WriteAllText(Path.Combine(directory, "config.json"),
+            model.Config.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+}

@@ -1,0 +1,20 @@
+using Learn2PD.Train.Tasks;
+
+namespace Learn2PD.Train.ModelTraining;
+
+/// <summary>Everything that defines a small arithmetic LLaDA training run (the `train-model` command's settings).</summary>
+public sealed record SmallModelRecipe
+{
+    public int DModel { get; init; } = 128;
+    public int Layers { get; init; } = 4;
+    public int Heads { get; init; } = 4;
+    public int MlpHidden { get; init; } = 256;
+    public int MaxSequenceLength { get; init; } = 2048;
+    public ArithmeticTaskOptions Task { get; init; } = new();
+    public int TrainProblems { get; init; } = 100_000;
+    public int ValidationProblems { get; init; } = 64;
+    public int ValidationGenLength { get; init; } = 128;
+    public int EvalEvery { get; init; } = 500;
+    public int CheckpointEvery { get; init; } = 250;
+    public TrainModelOptions Training { get; init; } = new();
+}
