@@ -7,8 +7,9 @@ namespace Learn2PD.Core.Checkpoints;
 
 /// <summary>
 /// Writes safetensors files laid out like the reference library's: tensors sorted by dtype (wider
-/// first, so every tensor stays aligned) then by name, compact JSON header with <c>__metadata__</c>
-/// last (keys sorted), padded with spaces to a multiple of 8 bytes.
+/// first, so every tensor stays aligned) then by name, compact JSON header padded with spaces to a
+/// multiple of 8 bytes. <c>__metadata__</c> (keys sorted) comes last, as in the golden files;
+/// safetensors 0.8 writes it first, which readers treat the same.
 /// </summary>
 public static class SafeTensorsWriter
 {

@@ -67,6 +67,18 @@ public sealed class PthFileTests : IDisposable
     }
 
     [Fact]
+    public void Read_MatchesWhatPyTorch211SavedIncludingViewsOfOneStorage()
+    {
+        var state = PthFile.Read(Fixtures.Path("torch_state.pth"));
+        var expected = SafeTensors.ReadTensors(Fixtures.Path("torch_state_expected.safetensors"));
+
+        Assert.Equal(["linear.weight", "linear.bias", "left", "right", "column", "bf16", "f16", "ids", "scalar", "block.norm"], state.Keys);
+        foreach (var (name, tensor) in state) TensorAssert.Same(expected[name], tensor, name);
+        Assert.Equal(3_000_000_000L, state["ids"][2].item<long>());
+        Assert.Empty(state["scalar"].shape);
+    }
+
+    [Fact]
     public void Read_RefusesTheOsSystemGlobal()
     {
         string path = Archive(new PickleScript().Proto(2).EmptyDict().Unicode("w")

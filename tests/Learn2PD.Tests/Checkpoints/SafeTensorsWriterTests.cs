@@ -92,6 +92,24 @@ public sealed class SafeTensorsWriterTests : IDisposable
         Assert.Empty(Directory.GetFiles(_dir.Path));
     }
 
+    [Fact]
+    public void Write_LaysOutTensorsAndBytesLikeTheSafetensorsLibrary()
+    {
+        string reference = Fixtures.Path("reference_order.safetensors");
+        SafeTensorsFile expected = SafeTensors.Open(reference);
+        var tensors = SafeTensors.ReadTensors(reference);
+        string path = _dir.File("mine.safetensors");
+
+        SafeTensorsWriter.Write(path, tensors.Select(kv => (kv.Key, kv.Value)).Reverse().ToList(), expected.Metadata);
+
+        SafeTensorsFile mine = SafeTensors.Open(path);
+        static IEnumerable<(string, string, string, long)> Layout(SafeTensorsFile f) =>
+            f.Tensors.Values.OrderBy(e => e.DataOffset).Select(e => (e.Name, e.Dtype, e.ShapeText, e.DataOffset - f.DataStart));
+        Assert.Equal(Layout(expected), Layout(mine));
+        Assert.Equal(File.ReadAllBytes(reference)[(int)expected.DataStart..], File.ReadAllBytes(path)[(int)mine.DataStart..]);
+        Assert.Equal(expected.Metadata, mine.Metadata);
+    }
+
     [SkippableFact]
     public void Write_ReproducesTheReferenceBytesOfTheGoldenForwardFile()
     {
