@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Learn2PD.Core.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Learn2PD.Core.Model;
@@ -8,7 +9,7 @@ namespace Learn2PD.Core.Model;
 /// LLaDA's RMSLayerNorm: statistics in fp32 whatever the model dtype, cast back to the input dtype,
 /// then scaled by <c>weight</c> (the reference multiplies after the cast, so bf16 rounding matches).
 /// </summary>
-public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>, IReplaceableParameters
 {
     private readonly double eps;
 #pragma warning disable IDE1006 // the field name is the checkpoint key
@@ -29,5 +30,13 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         var variance = x32.pow(2).mean([-1], keepdim: true);
         var normed = (x32 * rsqrt(variance + eps)).to(x.dtype);
         return (weight * normed).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Lets the checkpoint loader swap the meta placeholder for the loaded weight.</summary>
+    public void ReplaceParameter(string name, Parameter value)
+    {
+        if (name != nameof(weight)) throw new ArgumentException($"{nameof(RmsNorm)} has no parameter '{name}'", nameof(name));
+        weight = value;
+        ConditionallyRegisterParameter(name, value);
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Learn2PD.Core.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Learn2PD.Core.Model;
@@ -9,7 +10,7 @@ namespace Learn2PD.Core.Model;
 /// weight on the CPU even when asked for the meta device (18 s for LLaDA-8B's 126464 x 4096 table),
 /// so this module allocates directly on the requested device and initialises only real storage.
 /// </summary>
-public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
+public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>, IReplaceableParameters
 {
 #pragma warning disable IDE1006 // the field name is the checkpoint key
     public Parameter weight;
@@ -32,5 +33,13 @@ public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
     {
         var shape = ids.shape.Append(weight.shape[1]).ToArray();
         return weight.index_select(0, ids.reshape(-1)).view(shape);
+    }
+
+    /// <summary>Lets the checkpoint loader swap the meta placeholder for the loaded weight.</summary>
+    public void ReplaceParameter(string name, Parameter value)
+    {
+        if (name != nameof(weight)) throw new ArgumentException($"{nameof(TokenEmbedding)} has no parameter '{name}'", nameof(name));
+        weight = value;
+        ConditionallyRegisterParameter(name, value);
     }
 }

@@ -12,7 +12,7 @@ public sealed record SmallModelRecipe
     public int MaxSequenceLength { get; init; } = 2048;
     public ArithmeticTaskOptions Task { get; init; } = new();
     public int TrainProblems { get; init; } = 100_000;
-    public int ValidationProblems { get; init; } = 64;
+    public int ValidationProblems { get; init; } = 32;
     public int ValidationGenLength { get; init; } = 128;
     public int EvalEvery { get; init; } = 500;
     public int CheckpointEvery { get; init; } = 250;

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using Learn2PD.Cli.Terminal;
+using Learn2PD.Core;
+using Learn2PD.Train.ModelTraining;
+using Learn2PD.Train.Tasks;
+
+namespace Learn2PD.Cli.Commands;
+
+/// <summary>`l2pd train-model`: trains the small arithmetic LLaDA from scratch into a model directory.</summary>
+internal static class TrainModelCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<string>("--out") { Description = "Model directory to write (HF layout: config.json, model.safetensors, tokenizer.json)", Required = true };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => 6000 };
+        var dModel = new Option<int>("--d-model") { Description = "Hidden size", DefaultValueFactory = _ => 128 };
+        var layers = new Option<int>("--layers") { Description = "Transformer blocks", DefaultValueFactory = _ => 4 };
+        var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => 4 };
+        var mlp = new Option<int>("--mlp-hidden") { Description = "Feed-forward hidden size", DefaultValueFactory = _ => 256 };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate (AdamW, warm-up then cosine decay)", DefaultValueFactory = _ => 1e-3 };
+        var batchTokens = new Option<int>("--batch-tokens") { Description = "Tokens per batch (rows = tokens / sequence length)", DefaultValueFactory = _ => 8192 };
+        var longFraction = new Option<double>("--long-fraction") { Description = "Share of batches padded to long generation lengths (up to --long-gen-length)", DefaultValueFactory = _ => 0.15 };
+        var longGen = new Option<int>("--long-gen-length") { Description = "Longest generation length trained on", DefaultValueFactory = _ => 1024 };
+        var problems = new Option<int>("--train-problems") { Description = "Distinct training problems to draw", DefaultValueFactory = _ => 100_000 };
+        var maxOperand = new Option<int>("--max-operand") { Description = "Task difficulty: largest operand", DefaultValueFactory = _ => 9 };
+        var maxSteps = new Option<int>("--max-task-steps") { Description = "Task difficulty: most arithmetic steps per problem (1-3)", DefaultValueFactory = _ => 2 };
+        var evalEvery = new Option<int>("--eval-every") { Description = "Steps between validation exact-match measurements", DefaultValueFactory = _ => 500 };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 250 };
+        var seed = new Option<int>("--seed") { Description = "Random seed (data, initialisation, masks)", DefaultValueFactory = _ => 0 };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out" };
+
+        var command = new Command("train-model", "Train a small LLaDA on GSM8K-style arithmetic with LLaDA's masked-diffusion objective (CPU).")
+        {
+            output, steps, dModel, layers, heads, mlp, lr, batchTokens, longFraction, longGen, problems, maxOperand, maxSteps,
+            evalEvery, checkpointEvery, seed, resume,
+        };
+        command.SetAction(parse => CommandAction.Run(() =>
+        {
+            var recipe = new SmallModelRecipe
+            {
+                DModel = Positive(parse.GetValue(dModel), "--d-model"),
+                Layers = Positive(parse.GetValue(layers), "--layers"),
+                Heads = Positive(parse.GetValue(heads), "--heads"),
+                MlpHidden = Positive(parse.GetValue(mlp), "--mlp-hidden"),
+                Task = new ArithmeticTaskOptions { MaxOperand = parse.GetValue(maxOperand), MaxSteps = parse.GetValue(maxSteps) }.Validate(),
+                TrainProblems = Positive(parse.GetValue(problems), "--train-problems"),
+                EvalEvery = Positive(parse.GetValue(evalEvery), "--eval-every"),
+                CheckpointEvery = Positive(parse.GetValue(checkpointEvery), "--checkpoint-every"),
+                Training = new TrainModelOptions
+                {
+                    Steps = Positive(parse.GetValue(steps), "--steps"),
+                    LearningRate = PositiveDouble(parse.GetValue(lr), "--lr"),
+                    TokensPerBatch = Positive(parse.GetValue(batchTokens), "--batch-tokens"),
+                    LongFraction = Fraction(parse.GetValue(longFraction), "--long-fraction"),
+                    LongGenLength = Positive(parse.GetValue(longGen), "--long-gen-length"),
+                    Seed = parse.GetValue(seed),
+                },
+            };
+            if (recipe.DModel % recipe.Heads != 0 || (recipe.DModel / recipe.Heads) % 2 != 0)
+                throw new Learn2PdException($"--heads {recipe.Heads} must divide --d-model {recipe.DModel} into even head sizes");
+            string outDir = parse.GetValue(output)!;
+            bool resuming = parse.GetValue(resume);
+            if (!resuming && File.Exists(Path.Combine(outDir, SmallModelTraining.StateFile)))
+                throw new Learn2PdException($"{outDir} already holds a training run: pass --resume to continue it or choose another --out");
+
+            TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
+            var training = new SmallModelTraining(outDir, recipe);
+            using var cancel = ConsoleCancel.Create();
+            new ProgressReporter(TimeSpan.FromSeconds(30)).Run("training", recipe.Training.Steps, bar =>
+            {
+                int last = -1;
+                training.Run(resuming, report =>
+                {
+                    bar.Advance(last < 0 ? report.Step : report.Step - last,
+                        $"loss {report.Loss:F3} lr {report.LearningRate:0.0e0} {report.TokensPerSecond:N0} tok/s");
+                    last = report.Step;
+                }, message => Console.Error.WriteLine(message), cancel.Token);
+            });
+            var final = training.Validations.LastOrDefault();
+            Console.WriteLine($"model written to {outDir}; last validation exact match {final.Accuracy:P1} at step {final.Step}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static int Positive(int value, string name) =>
+        value > 0 ? value : throw new Learn2PdException($"{name} must be positive (got {value})");
+
+    private static double PositiveDouble(double value, string name) =>
+        value > 0 ? value : throw new Learn2PdException($"{name} must be positive (got {value})");
+
+    private static double Fraction(double value, string name) =>
+        value is >= 0 and <= 1 ? value : throw new Learn2PdException($"{name} must be between 0 and 1 (got {value})");
+}
