@@ -36,6 +36,20 @@ public sealed class SafeTensorsWriterTests : IDisposable
     }
 
     [Fact]
+    public void WriteThenRead_KeepsScalarsAndEmptyTensors()
+    {
+        string path = _dir.File("edge.safetensors");
+        using var scalar = torch.tensor(3.5f);
+        using var empty = torch.zeros(0, 4);
+
+        SafeTensorsWriter.Write(path, [("scalar", scalar), ("empty", empty)]);
+
+        var read = SafeTensors.ReadTensors(path);
+        TensorAssert.Same(scalar, read["scalar"]);
+        Assert.Equal([0L, 4], read["empty"].shape);
+    }
+
+    [Fact]
     public void Write_PadsTheHeaderToAMultipleOfEightBytes()
     {
         string path = _dir.File("pad.safetensors");

@@ -7,7 +7,7 @@ torch_state.pth       torch.save of a state dict with shared-storage views, bf16
 torch_state_expected.safetensors
                       the same tensors (made contiguous, nested key flattened with '.') for comparison
 reference_order.safetensors
-                      safetensors.torch.save_file of eight dtypes with names that sort differently from the
+                      safetensors.torch.save_file of ten dtypes with names that sort differently from the
                       dtypes, plus metadata: the layout our writer must reproduce byte for byte
 """
 import collections
