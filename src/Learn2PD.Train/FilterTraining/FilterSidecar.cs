@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Learn2PD.Core;
+
+namespace Learn2PD.Train.FilterTraining;
+
+/// <summary>
+/// The JSON file beside a trained filter (<c>filter.safetensors</c> → <c>filter.json</c>): what the
+/// filter is for (model, block length, decode settings), the τ_f to use with it, and how it was made
+/// (data, fit, calibration sweep, times, the command line). The safetensors file stays in the
+/// authors' layout; everything project-specific lives here.
+/// </summary>
+public sealed record FilterSidecar
+{
+    public const string FormatName = "l2pd-filter";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    public string Format { get; init; } = FormatName;
+    public int Version { get; init; } = 1;
+    /// <summary>The filter's file name (beside this file).</summary>
+    public string Filter { get; init; } = "";
+    public int BlockLength { get; init; }
+    /// <summary>τ_f for <c>sigmoid(logit) &gt; τ_f</c>, from the calibration sweep.</summary>
+    public double SuggestedAcceptThreshold { get; init; }
+    public double MinAgreement { get; init; }
+    /// <summary>False when no τ_f in the sweep reached <see cref="MinAgreement"/>.</summary>
+    public bool MeetsAgreement { get; init; }
+    public SidecarModel Model { get; init; } = new();
+    public SidecarDecode Decode { get; init; } = new();
+    public SidecarData TrainingData { get; init; } = new();
+    public SidecarFit Fit { get; init; } = new();
+    /// <summary>NFE of the baseline and the oracle on the validation prompts, the bounds the sweep sits between.</summary>
+    public double BaselineMeanNfe { get; init; }
+    public double OracleMeanNfe { get; init; }
+    public IReadOnlyList<CalibrationPoint> Calibration { get; init; } = [];
+    public SidecarTimes Times { get; init; } = new();
+    public string Command { get; init; } = "";
+    public string Created { get; init; } = "";
+
+    /// <summary>Where the sidecar of <paramref name="filterPath"/> lives.</summary>
+    public static string PathFor(string filterPath) => Path.ChangeExtension(filterPath, ".json");
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson() + "\n");
+
+    public static FilterSidecar Load(string path)
+    {
+        if (!File.Exists(path)) throw new Learn2PdException($"{path}: filter sidecar not found");
+        try
+        {
+            var sidecar = JsonSerializer.Deserialize<FilterSidecar>(File.ReadAllText(path), Json);
+            return sidecar is { Format: FormatName } ? sidecar : throw new Learn2PdException($"{path}: not an {FormatName} sidecar");
+        }
+        catch (JsonException e)
+        {
+            throw new Learn2PdException($"{path}: not valid JSON ({e.Message})", e);
+        }
+    }
+}
+
+public sealed record SidecarModel
+{
+    public string Name { get; init; } = "";
+    public string Directory { get; init; } = "";
+    public string Fingerprint { get; init; } = "";
+    public string Dtype { get; init; } = "";
+}
+
+public sealed record SidecarDecode
+{
+    public int GenLength { get; init; }
+    public int BlockLength { get; init; }
+    public int Steps { get; init; }
+}
+
+public sealed record SidecarData
+{
+    public string Source { get; init; } = "";
+    public bool ChatTemplate { get; init; }
+    public int Prompts { get; init; }
+    public int TrainPrompts { get; init; }
+    public int ValidationPrompts { get; init; }
+    public long TrainRecords { get; init; }
+    public long ValidationRecords { get; init; }
+    /// <summary>Share of training positions whose prediction equals the reference.</summary>
+    public double PositiveRate { get; init; }
+    public string LabelsFile { get; init; } = "";
+}
+
+public sealed record SidecarFit
+{
+    public int Iterations { get; init; }
+    public double LearningRate { get; init; }
+    public double WeightDecay { get; init; }
+    public ulong Seed { get; init; }
+    /// <summary>The iteration whose weights were kept (lowest validation loss).</summary>
+    public int BestIteration { get; init; }
+    public double InitialTrainLoss { get; init; }
+    public double TrainLoss { get; init; }
+    public double? ValidationLoss { get; init; }
+    /// <summary>On masked positions of the validation records, at the suggested τ_f; null when undefined (nothing accepted, …).</summary>
+    public double? Precision { get; init; }
+    public double? Recall { get; init; }
+    public double? FalsePositiveRate { get; init; }
+}
+
+public sealed record SidecarTimes
+{
+    /// <summary>Reference (baseline) and oracle decodes, summed over every recorded prompt, including earlier resumed runs.</summary>
+    public double ReferenceSeconds { get; init; }
+    public double OracleSeconds { get; init; }
+    public double FitSeconds { get; init; }
+    public double CalibrationSeconds { get; init; }
+    /// <summary>Wall time of the run that wrote this file.</summary>
+    public double RunSeconds { get; init; }
+}

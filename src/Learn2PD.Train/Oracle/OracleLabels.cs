@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Learn2PD.Core.Decoding;
+
+namespace Learn2PD.Train.Oracle;
+
+/// <summary>What one recorded batch cost: its prompts, and the seconds of its reference and oracle decodes.</summary>
+public sealed record RecordedBatch(IReadOnlyList<int> Prompts, double ReferenceSeconds, double OracleSeconds);
+
+/// <summary>
+/// Learn2PD's training labels (the authors' <c>generate_training_data.py</c>). For a batch of prompts:
+/// first the reference answers, the baseline decode (fixed schedule, one token per step), so the
+/// labels describe the model's own answers, not a dataset's; then the oracle run
+/// (<see cref="OraclePolicy"/>: commit whatever already equals the reference), recording at every
+/// step of every block the block's confidences (all positions, committed ones included) and
+/// whether each position's prediction equals the reference.
+/// </summary>
+public sealed class OracleLabels
+{
+    private readonly BlockDecoder decoder;
+
+    public OracleLabels(BlockDecoder decoder, int genLength, int blockLength)
+    {
+        this.decoder = decoder;
+        Baseline = new DecodeOptions { GenLength = genLength, BlockLength = blockLength, Steps = genLength }.Validate();
+    }
+
+    /// <summary>The reference decode's settings; the oracle runs with the same (it ignores the schedule).</summary>
+    public DecodeOptions Baseline { get; }
+
+    /// <summary>The batches with a prompt <paramref name="file"/> has no labels for.</summary>
+    public static IReadOnlyList<int[]> Pending(IReadOnlyList<int[]> batches, LabelRecordFile file) =>
+        batches.Where(b => !b.All(file.Recorded.ContainsKey)).ToArray();
+
+    /// <summary>
+    /// Records every batch with a prompt missing from <paramref name="file"/>, appending after each
+    /// batch. A batch is always decoded whole, so every row keeps the padding it was planned with.
+    /// </summary>
+    /// <param name="onReferenceBlock">Called with the batch's row count each time its reference decode finishes a block (the bulk of the time).</param>
+    /// <param name="onBatch">Called after each batch's labels are on disk.</param>
+    public void Record(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> batches, LabelRecordFile file,
+        Action<int>? onReferenceBlock = null, Action<RecordedBatch>? onBatch = null, CancellationToken cancel = default)
+    {
+        foreach (var batch in Pending(batches, file))
+        {
+            cancel.ThrowIfCancellationRequested();
+            var labels = RecordBatch(batch.Select(i => prompts[i]).ToArray(), onReferenceBlock, cancel);
+            var missing = new List<PromptLabels>();
+            for (int r = 0; r < batch.Length; r++)
+            {
+                if (!file.Recorded.ContainsKey(batch[r])) missing.Add(labels[r] with { Prompt = batch[r] });
+            }
+            file.Append(missing);
+            onBatch?.Invoke(new RecordedBatch(missing.Select(m => m.Prompt).ToArray(),
+                missing.Sum(m => m.ReferenceSeconds), missing.Sum(m => m.OracleSeconds)));
+        }
+    }
+
+    /// <summary>Reference and oracle decodes of one batch; row r's labels carry <c>Prompt = r</c>.</summary>
+    public IReadOnlyList<PromptLabels> RecordBatch(IReadOnlyList<int[]> batch, Action<int>? onReferenceBlock = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var reference = decoder.Decode(batch, Baseline, new FixedSchedulePolicy(), step =>
+        {
+            // Every row steps together under the fixed schedule; row 0 committing its last mask ends the block.
+            if (step.Row == 0 && step.Committed.Count(c => c) == step.Masked.Count(m => m)) onReferenceBlock?.Invoke(batch.Count);
+        }, cancel);
+        double referenceSeconds = clock.Elapsed.TotalSeconds;
+        var answers = reference.Rows.Select(r => r.AnswerIds).ToArray();
+
+        clock.Restart();
+        var oracle = new OraclePolicy(answers, decoder.Model.Config.EosTokenId);
+        var records = batch.Select(_ => new List<LabelRecord>()).ToArray();
+        var result = decoder.Decode(batch, Baseline, oracle, step =>
+        {
+            int n = step.Predictions.Length;
+            var confidences = new float[n];
+            var correct = new bool[n];
+            for (int j = 0; j < n; j++)
+            {
+                confidences[j] = (float)step.Confidences[j];
+                correct[j] = step.Predictions[j] == oracle.ReferenceAt(step.Row, step.AnswerOffset + j);
+            }
+            records[step.Row].Add(new LabelRecord(step.Block, step.Step, confidences, correct, (bool[])step.Masked.Clone()));
+        }, cancel);
+        double oracleSeconds = clock.Elapsed.TotalSeconds;
+
+        var labels = new PromptLabels[batch.Count];
+        for (int r = 0; r < batch.Count; r++)
+        {
+            // The oracle commits only reference tokens, so it must end on the reference itself.
+            if (!result.Rows[r].AnswerIds.AsSpan().SequenceEqual(answers[r]))
+                throw new InvalidOperationException($"oracle run of batch row {r} did not reproduce its reference answer");
+            labels[r] = new PromptLabels(r, answers[r], reference.Rows[r].Nfe, result.Rows[r].Nfe,
+                referenceSeconds / batch.Count, oracleSeconds / batch.Count, records[r]);
+        }
+        return labels;
+    }
+}

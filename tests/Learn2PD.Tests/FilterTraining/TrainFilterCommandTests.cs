@@ -1,0 +1,143 @@
+using Learn2PD.Cli.Commands;
+using Learn2PD.Core;
+using Learn2PD.Core.Filter;
+using Learn2PD.Tests.Checkpoints;
+using Learn2PD.Train.FilterTraining;
+using Learn2PD.Train.Oracle;
+
+namespace Learn2PD.Tests.FilterTraining;
+
+/// <summary>
+/// <c>l2pd train-filter</c> end to end on a tiny random model with a character tokenizer: bad input
+/// fails before any work, the filter and its sidecar appear only when complete, labels are reused.
+/// </summary>
+public sealed class TrainFilterCommandTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+    private readonly string model;
+
+    public TrainFilterCommandTests()
+    {
+        model = temp.File("model");
+        FilterTrainingFixtures.WriteTinyTextModel(model);
+    }
+
+    public void Dispose() => temp.Dispose();
+
+    private TrainFilterSettings Settings(string outName = "filter.safetensors") => new()
+    {
+        ModelDirectory = model,
+        OutPath = temp.File(outName),
+        Samples = 4,
+        GenLength = 32,
+        BlockLength = 16,
+        BatchSize = 2,
+        Iterations = 30,
+        ValidationFraction = 0.5,
+        Thresholds = [0.5, 0.9],
+        Seed = 1,
+    };
+
+    private string[] Written() => Directory.GetFiles(temp.Path).Select(Path.GetFileName).ToArray()!;
+
+    [Fact]
+    public void Run_WritesTheFilterInTheAuthorsLayout_AndASidecarWithTheSuggestedThreshold()
+    {
+        var report = TrainFilterCommand.Run(Settings(), TextWriter.Null);
+
+        var filter = FilterFile.Load(report.FilterPath);
+        Assert.Equal(16, filter.BlockLength);
+        var sidecar = FilterSidecar.Load(temp.File("filter.json"));
+        Assert.Equal("filter.safetensors", sidecar.Filter);
+        Assert.Contains(sidecar.SuggestedAcceptThreshold, new[] { 0.5, 0.9 });
+        Assert.Equal(2, sidecar.Calibration.Count);
+        Assert.Equal((4, 2, 2), (sidecar.TrainingData.Prompts, sidecar.TrainingData.TrainPrompts, sidecar.TrainingData.ValidationPrompts));
+        Assert.Equal(32, sidecar.BaselineMeanNfe);
+        Assert.True(sidecar.OracleMeanNfe <= 32);
+        Assert.Equal("model", sidecar.Model.Name);
+        Assert.Equal(4, LabelRecordFile.Read(temp.File("filter.labels.jsonl")).Prompts.Count);
+    }
+
+    [Fact]
+    public void Run_CancelledDuringTheFit_LeavesNoFilter_AndTheNextRunReusesTheLabels()
+    {
+        using var cancel = new CancellationTokenSource();
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            TrainFilterCommand.Run(Settings(), TextWriter.Null, cancel.Token, phase => { if (phase == "fit") cancel.Cancel(); }));
+
+        Assert.Equal(["filter.labels.jsonl"], Written());
+        var phases = new List<string>();
+        var report = TrainFilterCommand.Run(Settings(), TextWriter.Null, phaseStarted: phases.Add);
+        Assert.Equal(["labels", "fit", "calibration", "save"], phases);
+        Assert.True(File.Exists(report.FilterPath));
+        Assert.Equal(["filter.json", "filter.labels.jsonl", "filter.safetensors"], Written().Order());
+    }
+
+    [Fact]
+    public void Run_IsDeterministicUnderASeed()
+    {
+        var a = TrainFilterCommand.Run(Settings("a.safetensors"), TextWriter.Null);
+        var b = TrainFilterCommand.Run(Settings("b.safetensors"), TextWriter.Null);
+
+        var fa = FilterFile.Load(a.FilterPath);
+        var fb = FilterFile.Load(b.FilterPath);
+        Assert.True(fa.linear1.weight!.eq(fb.linear1.weight!).all().item<bool>());
+        Assert.True(fa.linear2.weight!.eq(fb.linear2.weight!).all().item<bool>());
+        Assert.Equal(a.Sidecar.Calibration, b.Sidecar.Calibration);
+    }
+
+    [Fact]
+    public void Run_AnEmptyDataFile_FailsBeforeAnyWork()
+    {
+        string data = temp.File("empty.jsonl");
+        File.WriteAllText(data, "\n");
+
+        var error = Assert.Throws<Learn2PdException>(() => TrainFilterCommand.Run(Settings() with { DataPath = data }, TextWriter.Null));
+
+        Assert.Contains("no records", error.Message);
+        Assert.Equal(["empty.jsonl"], Written());
+    }
+
+    [Fact]
+    public void Run_ABlockLengthThatDoesNotDivideTheGenLength_FailsBeforeAnyWork()
+    {
+        var error = Assert.Throws<Learn2PdException>(() => TrainFilterCommand.Run(Settings() with { BlockLength = 12 }, TextWriter.Null));
+
+        Assert.Contains("--gen-length 32 is not a multiple of --block-length 12", error.Message);
+        Assert.Empty(Written());
+    }
+
+    [Fact]
+    public void Run_AModelTooShortForPromptAndAnswer_FailsBeforeAnyDecoding()
+    {
+        string shortModel = temp.File("short-model");
+        FilterTrainingFixtures.WriteTinyTextModel(shortModel, maxSequenceLength: 64);
+
+        var error = Assert.Throws<Learn2PdException>(() => TrainFilterCommand.Run(Settings() with { ModelDirectory = shortModel }, TextWriter.Null));
+
+        Assert.Contains("max_sequence_length 64", error.Message);
+        Assert.Empty(Written());
+    }
+
+    [Fact]
+    public void Run_AnUnwritableOut_FailsBeforeAnyWork()
+    {
+        File.WriteAllText(temp.File("a-file"), "");
+
+        var error = Assert.Throws<Learn2PdException>(() =>
+            TrainFilterCommand.Run(Settings() with { OutPath = temp.File("a-file/filter.safetensors") }, TextWriter.Null));
+
+        Assert.Contains("--out", error.Message);
+        Assert.Contains("cannot write there", error.Message);
+        Assert.Equal(["a-file"], Written());
+    }
+
+    [Fact]
+    public void Run_AnOutThatIsNoSafetensorsFile_IsRefused()
+    {
+        var error = Assert.Throws<Learn2PdException>(() => TrainFilterCommand.Run(Settings("filter.pth"), TextWriter.Null));
+
+        Assert.Contains("*.safetensors", error.Message);
+    }
+}
