@@ -35,13 +35,14 @@ internal static class TrainFilterCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Prompts per decode call", DefaultValueFactory = _ => 16 };
         var iterations = new Option<int>("--iterations") { Description = "Full-batch AdamW iterations (the authors ran 40000)", DefaultValueFactory = _ => FilterFitOptions.DefaultIterations };
         var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 3e-3 };
-        var validationFraction = new Option<double>("--validation-fraction") { Description = "Share of prompts held out for validation and τ_f calibration", DefaultValueFactory = _ => 0.2 };
+        var validationFraction = new Option<double>("--validation-fraction") { Description = "Share of prompts held out for validation and τ_f calibration", DefaultValueFactory = _ => 0.1 };
         var thresholds = new Option<string>("--thresholds") { Description = "τ_f values to sweep, comma-separated", DefaultValueFactory = _ => string.Join(',', ThresholdCalibration.DefaultThresholds.Select(t => t.ToString(CultureInfo.InvariantCulture))) };
+        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (on a busy machine 1 can be several times faster than oversubscribed cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var minAgreement = new Option<double>("--min-agreement") { Description = "Share of validation answers that must equal the reference for a τ_f to qualify", DefaultValueFactory = _ => 0.99 };
 
         var command = new Command("train-filter", "Record oracle labels from full decodes and fit the Learn2PD filter for a model (CPU or GPU).")
         {
-            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement,
+            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, threads,
         };
         common.AddTo(command);
         command.SetAction(parse => CommandAction.Run(() =>
@@ -68,7 +69,9 @@ internal static class TrainFilterCommand
                 MinAgreement = parse.GetValue(minAgreement),
                 CommandLine = "l2pd " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
-            set_num_threads(Environment.ProcessorCount);
+            int threadCount = parse.GetValue(threads);
+            if (threadCount <= 0) throw new Learn2PdException($"--threads must be positive (got {threadCount})");
+            set_num_threads(threadCount);
             using var cancel = ConsoleCancel.Create();
             Run(settings, Console.Out, cancel.Token);
             return 0;
@@ -358,7 +361,7 @@ internal sealed record TrainFilterSettings
     public int BatchSize { get; init; } = 16;
     public int Iterations { get; init; } = FilterFitOptions.DefaultIterations;
     public double LearningRate { get; init; } = 3e-3;
-    public double ValidationFraction { get; init; } = 0.2;
+    public double ValidationFraction { get; init; } = 0.1;
     public IReadOnlyList<double> Thresholds { get; init; } = ThresholdCalibration.DefaultThresholds;
     public double MinAgreement { get; init; } = 0.99;
     public string CommandLine { get; init; } = "";

@@ -88,6 +88,32 @@ public sealed class TrainFilterCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_ReadsGsm8kAndPlainPromptLines_FromADataFile()
+    {
+        string data = temp.File("prompts.jsonl");
+        File.WriteAllLines(data,
+        [
+            """{"question": "Mia has 3 apples and buys 2 more. How many apples does she have?", "answer": "3 + 2 = 5\n#### 5"}""",
+            """{"prompt": "Question: Tom has 7 pens and gives away 4. How many are left?\nAnswer:"}""",
+            """{"prompt": "Question: What is 2 + 2?\nAnswer:"}""",
+        ]);
+
+        var report = TrainFilterCommand.Run(Settings() with { DataPath = data, ValidationFraction = 0.3 }, TextWriter.Null);
+
+        Assert.Equal((3, 2, 1), (report.Sidecar.TrainingData.Prompts, report.Sidecar.TrainingData.TrainPrompts, report.Sidecar.TrainingData.ValidationPrompts));
+        Assert.StartsWith("prompts.jsonl", report.Sidecar.TrainingData.Source);
+    }
+
+    [Fact]
+    public void Command_ParsesItsOptions_AndReportsBadInputAsAUserError()
+    {
+        int exit = TrainFilterCommand.Create().Parse(["--model", model, "--out", temp.File("filter.pth"), "--samples", "4"]).Invoke();
+
+        Assert.Equal(CommandAction.UserError, exit);
+        Assert.Equal(["model"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Run_AnEmptyDataFile_FailsBeforeAnyWork()
     {
         string data = temp.File("empty.jsonl");
