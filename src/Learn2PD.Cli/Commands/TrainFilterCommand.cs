@@ -301,7 +301,7 @@ internal static class TrainFilterCommand
                 throw new Learn2PdException($"--thresholds: '{part}' is not a number");
             values.Add(value);
         }
-        return values;
+        return values.Distinct().Order().ToArray();
     }
 
     private static void WriteSummary(TextWriter o, TrainFilterReport report)
@@ -380,6 +380,7 @@ internal sealed record TrainFilterSettings
         if (ValidationFraction is <= 0 or >= 1 || double.IsNaN(ValidationFraction))
             throw new Learn2PdException($"--validation-fraction must be between 0 and 1 (got {ValidationFraction})");
         if (Thresholds.Count == 0) throw new Learn2PdException("--thresholds needs at least one value");
+        if (Thresholds.Distinct().Count() != Thresholds.Count) throw new Learn2PdException("--thresholds lists a value twice");
         foreach (double t in Thresholds)
         {
             if (t is <= 0 or >= 1 || double.IsNaN(t))
