@@ -27,7 +27,9 @@ internal static class EvalCommand
         "(end-of-text included, a tail cut off by end-of-text prediction excluded) per forward, so the baseline's is 1. " +
         "Writes DIR/results.md, DIR/results.json and DIR/speedup.png; per-sample records go to DIR/samples.jsonl as they " +
         "finish, so rerunning the same command resumes a killed run. With no options: the embedded model and filter on " +
-        $"the arithmetic test split, every method, gen lengths 256 ({DefaultShortLimit} samples) and 1024 ({DefaultLongLimit} samples).";
+        $"the arithmetic test split, every method, gen lengths 256 ({DefaultShortLimit} samples) and 1024 ({DefaultLongLimit} samples). " +
+        "AUP (accuracy under parallelism) is computed over the methods run at each length, the oracle excluded. Methods: " +
+        string.Join("; ", EvalMethod.All.Select(m => $"{m.Name}: {m.Description}")) + ".";
 
     public static Command Create()
     {

@@ -55,9 +55,9 @@ internal sealed record EvalMethod(
             Learn2Pd, o => o with { EndOfTextPrediction = true, Cache = CacheKind.Prefix }, UsesFilter: true),
         new("l2p+eotp+dual", "Learn2PD filter + end-of-text prediction + dual KV cache",
             Learn2Pd, o => o with { EndOfTextPrediction = true, Cache = CacheKind.Dual }, UsesFilter: true),
-        new("oracle", "upper bound: commits every prediction that equals the baseline's answer, + end-of-text prediction",
+        new("oracle", "upper bound: commits every prediction that equals the baseline's answer, and decodes only the blocks up to its end of text",
             i => new OraclePolicy([i.Reference ?? throw new InvalidOperationException("the oracle needs the baseline's answer")], i.EndOfText),
-            o => o with { EndOfTextPrediction = true }, UsesReference: true),
+            Same, UsesReference: true),
     ];
 
     public static string ValidNames => string.Join(", ", All.Select(m => m.Name));
@@ -79,6 +79,19 @@ internal sealed record EvalMethod(
         if (names.Any(n => n.Equals("all", StringComparison.OrdinalIgnoreCase))) return All;
         var chosen = names.Select(Find).Append(All[0]).ToHashSet();
         return All.Where(chosen.Contains).ToArray();
+    }
+
+    /// <summary>
+    /// The oracle's perfect end-of-text prediction: the answer length that covers the reference up to
+    /// its first end-of-text, rounded up to whole blocks (blocks past it cost nothing, as after an
+    /// end-of-text cut). EoTP itself is off for the oracle: its masked-position rule could cut the
+    /// answer short of the reference.
+    /// </summary>
+    public static int ReferenceLength(long[] reference, long endOfText, int blockLength, int genLength)
+    {
+        int end = Array.IndexOf(reference, endOfText);
+        int used = end < 0 ? reference.Length : end + 1;
+        return Math.Clamp((used + blockLength - 1) / blockLength * blockLength, blockLength, genLength);
     }
 
     /// <summary>The sampler settings of this method at one generation length.</summary>

@@ -14,7 +14,7 @@ internal sealed record AupResult(int GenLength, double Aup, IReadOnlyList<string
     public static IReadOnlyList<AupResult> Compute(IReadOnlyList<MethodResult> results) =>
         results.GroupBy(r => r.GenLength).Select(g =>
         {
-            var counted = g.Where(r => r.Method != "oracle").ToArray();
+            var counted = g.Where(r => !EvalMethod.Find(r.Method).UsesReference).ToArray();
             return new AupResult(g.Key, Eval.Aup.Compute(counted.Select(r => (r.Tpf, r.Accuracy)).ToArray()), counted.Select(r => r.Method).ToArray());
         }).Where(a => a.Methods.Count > 0).ToArray();
 }

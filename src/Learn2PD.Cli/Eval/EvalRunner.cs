@@ -99,7 +99,8 @@ internal sealed class EvalRunner
                 ?? throw new InvalidOperationException($"the {method.Name} run of sample {sample.Index} needs the baseline's answer first");
         }
         var policy = method.CreatePolicy(new MethodInputs(filter, acceptThreshold, reference, endOfText));
-        var options = method.Options(genLength, blockLength, seed);
+        int length = reference is null ? genLength : EvalMethod.ReferenceLength(reference, endOfText, blockLength, genLength);
+        var options = method.Options(length, blockLength, seed);
 
         var result = decoder.Decode([sample.PromptIds], options, policy, cancel: cancel);
 

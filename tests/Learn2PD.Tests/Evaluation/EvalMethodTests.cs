@@ -39,7 +39,7 @@ public sealed class EvalMethodTests
     [InlineData("threshold+dual", false, CacheKind.Dual)]
     [InlineData("l2p", false, CacheKind.None)]
     [InlineData("l2p+eotp+dual", true, CacheKind.Dual)]
-    [InlineData("oracle", true, CacheKind.None)]
+    [InlineData("oracle", false, CacheKind.None)]
     public void Options_KeepOneStepPerTokenSchedule_AndSetEotpAndCache(string name, bool eotp, CacheKind cache)
     {
         var options = EvalMethod.Find(name).Options(genLength: 256, blockLength: 32, seed: 3);
@@ -61,4 +61,13 @@ public sealed class EvalMethodTests
         Assert.Equal(0.96, Assert.IsType<FilterPolicy>(EvalMethod.Find("l2p+eotp").CreatePolicy(inputs)).AcceptThreshold);
         Assert.IsType<OraclePolicy>(EvalMethod.Find("oracle").CreatePolicy(inputs));
     }
+
+    [Theory]
+    [InlineData(new long[] { 5, 6, 0, 0, 0, 0, 0, 0 }, 4, 4)]      // end-of-text at 2: one block
+    [InlineData(new long[] { 5, 6, 7, 0, 0, 0, 0, 0 }, 4, 4)]      // at 3: still the first block
+    [InlineData(new long[] { 5, 6, 7, 8, 0, 0, 0, 0 }, 4, 8)]      // at 4: the second block holds it
+    [InlineData(new long[] { 5, 6, 7, 8, 9, 9, 9, 9 }, 4, 8)]      // none: the whole answer
+    [InlineData(new long[] { 0, 0, 0, 0, 0, 0, 0, 0 }, 4, 4)]      // at 0: one block all the same
+    public void Oracle_DecodesOnlyTheBlocksUpToTheReferencesEndOfText(long[] reference, int blockLength, int expected) =>
+        Assert.Equal(expected, EvalMethod.ReferenceLength(reference, endOfText: 0, blockLength, genLength: reference.Length));
 }
