@@ -17,7 +17,7 @@ namespace Learn2PD.Cli.Commands;
 internal static class EvalCommand
 {
     /// <summary>Samples per generation length when --limit is not given (see <see cref="DefaultLimit"/>).</summary>
-    public const int DefaultShortLimit = 40, DefaultLongLimit = 8;
+    public const int DefaultShortLimit = 40, DefaultLongLimit = 6;
 
     public static readonly string Description =
         "Benchmark the decoding methods side by side: accuracy, NFE, latency, tokens/s, tokens per forward (TPF), " +
@@ -48,7 +48,7 @@ internal static class EvalCommand
         var metric = new Option<string>("--metric") { Description = "GSM8K accuracy column: strict (strict-match) or flexible (flexible-extract); both are in results.json", DefaultValueFactory = _ => "strict" };
         var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => Path.Combine("runs", "eval") };
         var fresh = new Option<bool>("--fresh") { Description = "Discard the records already in --out instead of resuming them" };
-        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (default: every logical core)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (default: every logical core; on a machine busy with other work, 1 avoids oversubscribed threads that can make forwards many times slower)", DefaultValueFactory = _ => Environment.ProcessorCount };
 
         var command = new Command("eval", Description)
         {
@@ -139,9 +139,19 @@ internal static class EvalCommand
             {
                 var runner = new EvalRunner(new BlockDecoder(loaded.Model), tokenizer, learn2pd, tau, block, settings.Seed);
                 using var cancel = ConsoleCancel.Create();
-                new ProgressReporter(TimeSpan.FromSeconds(15)).Run("eval", pending, bar =>
-                    runner.Run(store, lengths, chosen, samples,
-                        r => bar.Advance(1, $"gen {r.GenLength} {r.Method} #{r.Index} nfe {r.Nfe}"), cancel.Token));
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                try
+                {
+                    new ProgressReporter(TimeSpan.FromSeconds(15)).Run("eval", pending, bar =>
+                        runner.Run(store, lengths, chosen, samples,
+                            r => bar.Advance(1, $"gen {r.GenLength} {r.Method} #{r.Index} nfe {r.Nfe}"), cancel.Token));
+                }
+                catch (OperationCanceledException)
+                {
+                    Console.Error.WriteLine($"{store.Records.Count()} records kept in {store.Path}; rerun the same command to resume");
+                    throw;
+                }
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pending} decodes in {clock.Elapsed.TotalSeconds:F0} s"));
             }
 
             var results = MethodResult.Summarize(store.Records, chosen, lengths, evalMetric);
@@ -170,7 +180,13 @@ internal static class EvalCommand
         return command;
     }
 
-    /// <summary>A few dozen items at gen ≤ 256, fewer above: the baseline spends gen_length forwards per item.</summary>
+    /// <summary>
+    /// A few dozen items at gen ≤ 256, fewer above: the baseline spends gen_length forwards per item.
+    /// Sized for `l2pd eval` with no options to finish within 10 minutes on 2 CPU cores with the
+    /// ~0.7M-parameter embedded model (forwards of 5–8 ms at ~370 tokens, 25–40 ms at ~1130): at 1024
+    /// the baseline alone takes 26–41 s per item, the nine other methods 6–35 s together (fixed-schedule
+    /// EoTP is the uncertain one: it saves little when its cut lands late); at 256, 2–4 s per item for all ten.
+    /// </summary>
     public static int DefaultLimit(int genLength) => genLength <= 256 ? DefaultShortLimit : DefaultLongLimit;
 
     internal static IReadOnlyList<LengthPlan> ParseLengths(string genLengths, string? limits, int blockLength, IReadOnlyList<EvalMethod> methods, ulong seed)
