@@ -10,6 +10,7 @@ public static class CliApp
     {
         var root = new RootCommand("l2pd: fast decoding for LLaDA-class diffusion language models (Learn2PD filter and end-of-text prediction, Fast-dLLM threshold and KV caches, LLaDA's sampler). Every command runs on the embedded arithmetic model unless --model is given.");
         root.Subcommands.Add(DecodeCommand.Create());
+        root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(TrainModelCommand.Create());
         return root;
