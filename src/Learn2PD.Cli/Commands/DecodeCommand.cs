@@ -7,6 +7,7 @@ using Learn2PD.Core.Decoding;
 using Learn2PD.Core.Filter;
 using Learn2PD.Core.Model;
 using Learn2PD.Core.Text;
+using Learn2PD.Train.Tasks;
 
 namespace Learn2PD.Cli.Commands;
 
@@ -19,7 +20,7 @@ internal static class DecodeCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var prompt = new Option<string?>("--prompt") { Description = "Prompt text (use the model's tokenizer); for the embedded model, e.g. \"Question: ...\\nAnswer:\" or just the question" };
+        var prompt = new Option<string?>("--prompt") { Description = "Prompt text, through the model's tokenizer (the embedded model frames a bare question as \"Question: ...\\nAnswer:\")" };
         var chat = new Option<bool>("--chat") { Description = "Wrap --prompt in the model's chat template (instruct models)" };
         var promptIds = new Option<string?>("--prompt-ids") { Description = "Prompt as comma-separated token ids, e.g. 1,2,3 (no tokenizer needed)" };
         var genLength = new Option<int>("--gen-length") { Description = "Tokens to generate (a multiple of --block-length)", DefaultValueFactory = _ => 256 };
@@ -71,7 +72,8 @@ internal static class DecodeCommand
 
             var loaded = common.LoadModel(parse);
             var model = loaded.Model;
-            int[] promptTokens = PromptTokens(parse.GetValue(prompt), parse.GetValue(chat), parse.GetValue(promptIds), loaded.Tokenizer, model.Config);
+            int[] promptTokens = PromptTokens(parse.GetValue(prompt), parse.GetValue(chat), parse.GetValue(promptIds), loaded.Tokenizer, model.Config,
+                common.IsEmbeddedModel(parse));
             if (promptTokens.Length == 0) throw new Learn2PdException("the prompt is empty");
             if (promptTokens.Length + gen > model.Config.MaxSequenceLength)
                 throw new Learn2PdException($"prompt ({promptTokens.Length} tokens) + --gen-length {gen} exceeds the model's maximum length {model.Config.MaxSequenceLength}");
@@ -120,10 +122,12 @@ internal static class DecodeCommand
     }
 
     /// <summary>Token ids of the prompt: --prompt-ids as given, or --prompt through the tokenizer (and chat template).</summary>
-    private static int[] PromptTokens(string? text, bool chat, string? ids, LLaDATokenizer? tokenizer, LLaDAConfig config)
+    private static int[] PromptTokens(string? text, bool chat, string? ids, LLaDATokenizer? tokenizer, LLaDAConfig config, bool embedded)
     {
         if (ids is not null) return ParseIds(ids, "--prompt-ids", config);
         if (tokenizer is null) throw new Learn2PdException("this model has no tokenizer.json: pass --prompt-ids instead of --prompt");
+        // The embedded model was trained on lm-eval's GSM8K format: a bare question gets that frame.
+        if (embedded && !text!.Contains("Answer:", StringComparison.Ordinal)) text = GsmPrompt.FormatQuery(text.Trim());
         if (!chat) return tokenizer.Encode(text!).ToArray();
         if (!tokenizer.HasChatTemplate) throw new Learn2PdException("--chat: this model has no chat template (tokenizer_config.json has no chat_template)");
         return tokenizer.EncodeChat([new ChatMessage("user", text!)]).ToArray();

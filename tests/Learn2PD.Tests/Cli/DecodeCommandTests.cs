@@ -86,4 +86,14 @@ public sealed class DecodeCommandTests
         Assert.Equal(1, code);
         Assert.Contains("/nonexistent/model", error);
     }
+
+    [SkippableFact]
+    public void Decode_CudaWithoutCuda_SaysSo()
+    {
+        Skip.If(TorchSharp.torch.cuda.is_available(), "this machine has CUDA");
+        var (code, _, error) = CliRunner.Run("decode", "--model", GoldenData.Path("llada-tiny", "model"), "--prompt-ids", "1", "--device", "cuda");
+
+        Assert.Equal(1, code);
+        Assert.Contains("CUDA is not available", error);
+    }
 }
