@@ -45,7 +45,8 @@ public sealed class RotaryEmbedding
 
     private void EnsureTable(long length, Device device)
     {
-        if (sin is not null && sin.shape[0] >= length && sin.device == device) return;
+        // Device is a class without value equality: compare type and index, or the table is rebuilt on every call.
+        if (sin is not null && sin.shape[0] >= length && sin.device.type == device.type && sin.device.index == device.index) return;
         long size = Math.Max(length, sin is null ? 0 : sin.shape[0]);
         size = Math.Max(size, 256);
         sin?.Dispose();
