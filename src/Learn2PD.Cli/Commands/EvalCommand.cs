@@ -109,6 +109,10 @@ internal static class EvalCommand
             };
             var samples = EvalData.Load(dataOptions, tokenizer, lengths.Max(l => l.Limit));
             lengths = lengths.Select(l => l with { Limit = Math.Min(l.Limit, samples.Count) }).ToArray();
+            int longest = samples.Max(x => x.PromptIds.Length) + lengths.Max(l => l.GenLength);
+            if (longest > loaded.Model.Config.MaxSequenceLength)
+                throw new Learn2PdException($"the longest prompt ({samples.Max(x => x.PromptIds.Length)} tokens) + --gen-length {lengths.Max(l => l.GenLength)} " +
+                    $"exceeds the model's maximum length {loaded.Model.Config.MaxSequenceLength}");
 
             var settings = new EvalSettings
             {

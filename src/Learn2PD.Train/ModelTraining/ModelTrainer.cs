@@ -28,7 +28,7 @@ public sealed class ModelTrainer : IDisposable
         this.options = options;
         optimizer = optim.AdamW(model.parameters(), lr: options.LearningRate, beta1: 0.9, beta2: 0.95,
             weight_decay: options.WeightDecay);
-        maskGenerator = new Generator((ulong)options.Seed + 1);
+        maskGenerator = new Generator((ulong)options.Seed + 1, model.Device);
     }
 
     /// <summary>
