@@ -27,12 +27,19 @@ internal static class BenchCommand
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
         var iterations = new Option<int>("--iterations") { Description = "Timed forwards per measurement", DefaultValueFactory = _ => 20 };
         var policies = new Option<bool>("--policies") { Description = "Also measure each policy's decoder overhead per step" };
+        var loadMb = new Option<int?>("--load-mb") { Description = "Instead: checkpoint load throughput on a synthetic bf16 checkpoint of this many MB (needs ~3x in RAM and temp disk)" };
         var command = new Command("bench", "Measure forward speed against the FLOP floor and the decoder's own overhead per step")
         {
-            model, preset, config, tokens, dtypes, device, iterations, policies,
+            model, preset, config, tokens, dtypes, device, iterations, policies, loadMb,
         };
         command.SetAction(parse => CommandAction.Run(() =>
         {
+            if (parse.GetValue(loadMb) is int megabytes)
+            {
+                if (megabytes <= 0) throw new Learn2PdException("--load-mb must be positive");
+                LoadBenchmark.Run(megabytes);
+                return 0;
+            }
             var dev = CommonOptions.ParseDevice(parse.GetValue(device)!);
             int n = parse.GetValue(iterations) > 0 ? parse.GetValue(iterations) : throw new Learn2PdException("--iterations must be positive");
             var lengths = parse.GetValue(tokens)!.Split(',').Select(t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0 ? v
