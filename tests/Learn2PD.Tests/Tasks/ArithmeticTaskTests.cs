@@ -78,8 +78,8 @@ public sealed partial class ArithmeticTaskTests
     }
 
     private static readonly (string, string) PinnedFirstTest = (
-        "Daniel has 5 apples. Samuel has 1 more apple than Daniel. How many apples do Daniel and Samuel have in total?",
-        "Samuel has 5 + 1 = 6 apples.\nTogether they have 5 + 6 = 11 apples.\n#### 11");
+        "Liam and Ruby collect pencils. Liam has 5 pencils and Ruby has 4 pencils. How many pencils do they have altogether?",
+        "Together they have 5 + 4 = 9 pencils.\n#### 9");
 
     [Theory]
     [MemberData(nameof(Difficulties))]
