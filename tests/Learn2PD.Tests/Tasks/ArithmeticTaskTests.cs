@@ -136,12 +136,14 @@ public sealed partial class ArithmeticTaskTests
     }
 
     [Fact]
-    public void DefaultDifficulty_UsesSingleDigitsAddSubAndOneOrTwoSteps()
+    public void DefaultDifficulty_UsesOperandsUpTo5AddSubAndOneStep()
     {
         var problems = Sample(new ArithmeticTaskOptions());
-        Assert.All(problems, p => Assert.All(Number().Matches(p.Question), m => Assert.InRange(int.Parse(m.Value), 0, 9)));
+        Assert.All(problems, p => Assert.All(Number().Matches(p.Question), m => Assert.InRange(int.Parse(m.Value), 0, 5)));
         Assert.All(problems, p => Assert.DoesNotContain('*', p.Answer));
-        Assert.Equal([1, 2], problems.Select(StepCount).Distinct().Order());
+        Assert.Equal([1], problems.Select(StepCount).Distinct().Order());
+        var twoStep = Sample(new ArithmeticTaskOptions { MaxOperand = 9, MaxSteps = 2 });
+        Assert.Equal([1, 2], twoStep.Select(StepCount).Distinct().Order());
     }
 
     [Theory]
