@@ -1,9 +1,6 @@
-using System.CommandLine;
-using Learn2PD.Cli.Commands;
+using Learn2PD.Cli;
+using Learn2PD.Cli.Terminal;
 
-Learn2PD.Cli.Terminal.NativeEnvironment.EnableHugePageAllocations();
-var root = new RootCommand("l2pd: fast decoding for LLaDA-class diffusion language models (Learn2PD, Fast-dLLM, LLaDA samplers).");
-root.Subcommands.Add(InspectCommand.Create());
-root.Subcommands.Add(TrainModelCommand.Create());
-root.Subcommands.Add(TrainFilterCommand.Create());
-return root.Parse(args).Invoke();
+NativeEnvironment.EnableHugePageAllocations();
+NativeEnvironment.PreferPassiveThreadWaits();
+return CliApp.Run(args);

@@ -1,28 +1,47 @@
 using System.CommandLine;
+using System.Diagnostics;
 using Learn2PD.Core.Checkpoints;
+using Learn2PD.Core.Model;
+using Learn2PD.Core.Text;
+using static TorchSharp.torch;
 
 namespace Learn2PD.Cli.Commands;
 
 /// <summary>
-/// <c>l2pd inspect MODEL_DIR</c>: what a Hugging Face model directory holds (shards present or missing,
-/// sizes, tensor count, dtypes) without loading any weights. Works while a download is incomplete,
-/// even with only config.json and the index.
+/// <c>l2pd inspect [--model DIR]</c>: a model directory's config, the parameter count the config
+/// implies (built on the meta device: no memory), its shards (present or missing: it works on a
+/// directory holding only config.json and the index), dtypes, tokenizer, and the time to load.
 /// </summary>
 internal static class InspectCommand
 {
     public static Command Create()
     {
-        var directory = new Argument<string>("model-dir") { Description = "A folder with model.safetensors or model.safetensors.index.json" };
-        var command = new Command("inspect", "Describe a model directory's checkpoint without loading it") { directory };
-        command.SetAction(parse => CommandAction.Run(() => Run(parse.GetValue(directory)!, Console.Out)));
+        var common = new CommonOptions();
+        var noLoad = new Option<bool>("--no-load") { Description = "Do not load the weights (skip the load-time measurement)" };
+        var command = new Command("inspect", "Describe a model directory: config, parameter count, shards, dtypes, tokenizer, load time");
+        command.Options.Add(common.Model);
+        command.Options.Add(common.Device);
+        command.Options.Add(common.DType);
+        command.Options.Add(noLoad);
+        command.SetAction(parse => CommandAction.Run(() => Run(common.ModelDirectory(parse), Console.Out,
+            load: !parse.GetValue(noLoad), device: common.ParseDevice(parse), dtype: common.ParseDType(parse))));
         return command;
     }
 
-    internal static int Run(string directory, TextWriter output)
+    internal static int Run(string directory, TextWriter output, bool load = false, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
+        var config = LLaDAConfig.Load(directory);
+        var skeleton = new LLaDAModelLM(config, META, dtype);
+        long implied = skeleton.ParameterCount();
+        int impliedTensors = skeleton.named_parameters().Count();
+
+        Line(output, $"model directory   {Path.GetFullPath(directory)}");
+        Line(output, $"architecture      LLaDA: d_model {config.DModel}, {config.NLayers} layers, {config.NHeads} heads ({config.NKvHeads} kv, head size {config.HeadDim}), mlp {config.MlpHiddenSize}");
+        Line(output, $"vocabulary        {config.VocabSize} tokens, {config.EmbeddingSize} logits, mask {config.MaskTokenId}, end-of-text {config.EosTokenId}, weight tying {(config.WeightTying ? "on" : "off")}");
+        Line(output, $"positions         up to {config.MaxSequenceLength}, RoPE θ {config.RopeTheta}, RMSNorm ε {config.RmsNormEps}");
+        Line(output, $"parameters        {implied:N0} in {impliedTensors} tensors (from config.json)");
+
         var checkpoint = CheckpointDirectory.Open(directory);
-        Line(output, $"model directory   {checkpoint.Root}");
-        Line(output, $"config.json       {(File.Exists(Path.Combine(checkpoint.Root, "config.json")) ? "present" : "missing")}");
         Line(output, $"weights           {Path.GetFileName(checkpoint.SourcePath)} ({checkpoint.Shards.Count} shard(s), {checkpoint.TensorNames.Count} tensors)");
         if (checkpoint.IndexTotalSize is { } total)
             Line(output, $"index total_size  {total:N0} bytes ({total / 1e9:F2} GB)");
@@ -31,16 +50,33 @@ internal static class InspectCommand
             string state = shard.Exists ? $"present  {shard.FileSize,16:N0} bytes" : "MISSING";
             Line(output, $"  {shard.FileName,-40} {state,-32} {shard.TensorCount,5} tensors");
         }
+        string tokenizerPath = Path.Combine(directory, "tokenizer.json");
+        if (File.Exists(tokenizerPath))
+        {
+            var tokenizer = LLaDATokenizer.Load(directory);
+            Line(output, $"tokenizer         {tokenizer.VocabularySize} tokens, chat template {(tokenizer.HasChatTemplate ? "yes" : "no")}");
+        }
+        else
+        {
+            Line(output, $"tokenizer         none (decode with --prompt-ids)");
+        }
 
         if (!checkpoint.IsComplete)
         {
-            Line(output, $"{checkpoint.MissingShards.Count} of {checkpoint.Shards.Count} shards missing: tensor headers not read");
+            Line(output, $"{checkpoint.MissingShards.Count} of {checkpoint.Shards.Count} shards missing: tensor headers not read, nothing loaded");
             return 0;
         }
         var tensors = checkpoint.Tensors.Values;
-        long parameters = tensors.Sum(t => t.ElementCount);
+        long stored = tensors.Sum(t => t.ElementCount);
         string dtypes = string.Join(", ", tensors.GroupBy(t => t.Dtype).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} × {g.Count()}"));
-        Line(output, $"tensors           {checkpoint.Tensors.Count}, {parameters:N0} parameters, {tensors.Sum(t => t.ByteLength):N0} bytes ({dtypes})");
+        Line(output, $"tensors           {checkpoint.Tensors.Count}, {stored:N0} parameters, {tensors.Sum(t => t.ByteLength):N0} bytes ({dtypes})");
+        if (load)
+        {
+            var clock = Stopwatch.StartNew();
+            var loaded = PretrainedModel.Load(directory, dtype, device ?? CPU);
+            Line(output, $"load              {clock.Elapsed.TotalSeconds:F2} s to {loaded.Model.Device} as {dtype} ({loaded.Stats})");
+            loaded.Model.Dispose();
+        }
         return 0;
     }
 

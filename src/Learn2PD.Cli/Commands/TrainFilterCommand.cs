@@ -37,7 +37,7 @@ internal static class TrainFilterCommand
         var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 3e-3 };
         var validationFraction = new Option<double>("--validation-fraction") { Description = "Share of prompts held out for validation and τ_f calibration", DefaultValueFactory = _ => 0.1 };
         var thresholds = new Option<string>("--thresholds") { Description = "τ_f values to sweep, comma-separated", DefaultValueFactory = _ => string.Join(',', ThresholdCalibration.DefaultThresholds.Select(t => t.ToString(CultureInfo.InvariantCulture))) };
-        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (on a busy machine 1 can be several times faster than oversubscribed cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (default: every logical core; on a machine busy with other work, 1 avoids oversubscribed threads that can make forwards many times slower)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var minAgreement = new Option<double>("--min-agreement") { Description = "Share of validation answers that must equal the reference for a τ_f to qualify", DefaultValueFactory = _ => 0.99 };
 
         var command = new Command("train-filter", "Record oracle labels from full decodes and fit the Learn2PD filter for a model (CPU or GPU).")
@@ -185,7 +185,7 @@ internal static class TrainFilterCommand
         {
             Filter = Path.GetFileName(settings.OutPath),
             BlockLength = settings.BlockLength,
-            SuggestedAcceptThreshold = choice.Point.Threshold,
+            SuggestedThreshold = choice.Point.Threshold,
             MinAgreement = settings.MinAgreement,
             MeetsAgreement = choice.MeetsAgreement,
             Model = new SidecarModel { Name = modelName, Directory = Path.GetFullPath(settings.ModelDirectory), Fingerprint = header.ModelFingerprint, Dtype = header.Dtype },
@@ -334,7 +334,7 @@ internal static class TrainFilterCommand
         string verdict = report.Choice.MeetsAgreement
             ? $"the fastest with agreement ≥ {s.MinAgreement:P1}"
             : $"WARNING: no τ_f reached agreement {s.MinAgreement:P1}; this is the most faithful one";
-        Line(o, $"suggested τ_f {s.SuggestedAcceptThreshold} ({verdict}): mean NFE {report.Choice.Point.MeanNfe:F1}, {s.BaselineMeanNfe / report.Choice.Point.MeanNfe:F2}× fewer than the baseline, {report.Choice.Point.MeanNfe / s.OracleMeanNfe:F2}× the oracle's");
+        Line(o, $"suggested τ_f {s.SuggestedThreshold} ({verdict}): mean NFE {report.Choice.Point.MeanNfe:F1}, {s.BaselineMeanNfe / report.Choice.Point.MeanNfe:F2}× fewer than the baseline, {report.Choice.Point.MeanNfe / s.OracleMeanNfe:F2}× the oracle's");
         Line(o, $"wrote {report.FilterPath} and {report.SidecarPath} (labels: {report.LabelsPath})");
     }
 

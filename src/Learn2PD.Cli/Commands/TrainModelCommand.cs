@@ -22,8 +22,9 @@ internal static class TrainModelCommand
         var longFraction = new Option<double>("--long-fraction") { Description = "Share of batches padded to long generation lengths (up to --long-gen-length)", DefaultValueFactory = _ => 0.15 };
         var longGen = new Option<int>("--long-gen-length") { Description = "Longest generation length trained on", DefaultValueFactory = _ => 1024 };
         var problems = new Option<int>("--train-problems") { Description = "Distinct training problems to draw", DefaultValueFactory = _ => 100_000 };
-        var maxOperand = new Option<int>("--max-operand") { Description = "Task difficulty: largest operand", DefaultValueFactory = _ => 9 };
-        var maxSteps = new Option<int>("--max-task-steps") { Description = "Task difficulty: most arithmetic steps per problem (1-3)", DefaultValueFactory = _ => 2 };
+        var maxOperand = new Option<int>("--max-operand") { Description = "Task difficulty: largest operand", DefaultValueFactory = _ => 5 };
+        var maxSteps = new Option<int>("--max-task-steps") { Description = "Task difficulty: most arithmetic steps per problem (1-3)", DefaultValueFactory = _ => 1 };
+        var stopAt = new Option<int?>("--stop-at") { Description = "Stop (and save) after this step, keeping --steps' learning-rate schedule: one stage of a curriculum" };
         var evalEvery = new Option<int>("--eval-every") { Description = "Steps between validation exact-match measurements", DefaultValueFactory = _ => 500 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 250 };
         var seed = new Option<int>("--seed") { Description = "Random seed (data, initialisation, masks)", DefaultValueFactory = _ => 0 };
@@ -32,7 +33,7 @@ internal static class TrainModelCommand
         var command = new Command("train-model", "Train a small LLaDA on GSM8K-style arithmetic with LLaDA's masked-diffusion objective (CPU).")
         {
             output, steps, dModel, layers, heads, mlp, lr, batchTokens, longFraction, longGen, problems, maxOperand, maxSteps,
-            evalEvery, checkpointEvery, seed, resume,
+            evalEvery, checkpointEvery, seed, resume, stopAt,
         };
         command.SetAction(parse => CommandAction.Run(() =>
         {
@@ -54,6 +55,7 @@ internal static class TrainModelCommand
                     LongFraction = Fraction(parse.GetValue(longFraction), "--long-fraction"),
                     LongGenLength = Positive(parse.GetValue(longGen), "--long-gen-length"),
                     Seed = parse.GetValue(seed),
+                    StopAt = parse.GetValue(stopAt),
                 },
             };
             if (recipe.DModel % recipe.Heads != 0 || (recipe.DModel / recipe.Heads) % 2 != 0)
@@ -66,7 +68,7 @@ internal static class TrainModelCommand
             TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
             var training = new SmallModelTraining(outDir, recipe);
             using var cancel = ConsoleCancel.Create();
-            new ProgressReporter(TimeSpan.FromSeconds(30)).Run("training", recipe.Training.Steps, bar =>
+            new ProgressReporter(TimeSpan.FromSeconds(30)).Run("training", recipe.Training.LastStep, bar =>
             {
                 int last = -1;
                 training.Run(resuming, report =>

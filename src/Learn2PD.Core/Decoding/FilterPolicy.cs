@@ -1,5 +1,4 @@
 using Learn2PD.Core.Filter;
-using static TorchSharp.torch;
 
 namespace Learn2PD.Core.Decoding;
 
@@ -25,22 +24,15 @@ public sealed class FilterPolicy : ICommitPolicy
 
     public void Select(BlockStep step)
     {
-        Array.Clear(input);
         for (int j = 0; j < step.Length; j++) input[j] = (float)step.Confidences[j];
-        float[] probabilities = Accept(input);
+        float[] logits = filter.Logits(input.AsSpan(0, step.Length));
         for (int j = 0; j < step.Length; j++)
         {
-            if (step.Masked[j] && probabilities[j] > AcceptThreshold) step.Commit[j] = step.Accepted[j] = true;
+            if (step.Masked[j] && Sigmoid(logits[j]) > AcceptThreshold) step.Commit[j] = step.Accepted[j] = true;
         }
         step.CommitTopK(step.ScheduledCount);
     }
 
-    /// <summary>sigmoid(filter(confidences)) for one zero-padded block.</summary>
-    private float[] Accept(float[] confidences)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var x = tensor(confidences, [1, confidences.Length]);
-        return filter.forward(x).sigmoid().data<float>().ToArray();
-    }
+    // The reference compares torch.sigmoid of fp32 logits; float arithmetic here keeps that precision.
+    private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 }

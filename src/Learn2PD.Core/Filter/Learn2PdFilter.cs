@@ -30,4 +30,20 @@ public sealed class Learn2PdFilter : nn.Module<Tensor, Tensor>
     /// <summary>[..., n] fp32 confidences → [..., n] logits.</summary>
     public override Tensor forward(Tensor confidences) =>
         linear2.forward(nn.functional.relu(linear1.forward(confidences)));
+
+    /// <summary>
+    /// Logits for one block of up to n confidences. A shorter block (cut by end-of-text) is
+    /// zero-padded on the right and the output sliced back, as in the authors' code.
+    /// </summary>
+    public float[] Logits(ReadOnlySpan<float> confidences)
+    {
+        if (confidences.Length > BlockLength)
+            throw new ArgumentException($"{confidences.Length} confidences for a filter of width {BlockLength}", nameof(confidences));
+        var padded = new float[BlockLength];
+        confidences.CopyTo(padded);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var logits = forward(tensor(padded, [1, BlockLength]).to(linear1.weight!.device));
+        return logits.cpu().data<float>().ToArray()[..confidences.Length];
+    }
 }

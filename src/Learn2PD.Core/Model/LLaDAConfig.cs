@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -178,7 +179,10 @@ public sealed record LLaDAConfig
         {
             JsonNode? node = Get(field);
             if (node == null || node.GetValueKind() == JsonValueKind.Null) return null;
-            if (node.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue(out long v) && v is >= int.MinValue and <= int.MaxValue)
+            // Through the JSON text, so nodes parsed from a file and nodes built in code read alike.
+            if (node.GetValueKind() == JsonValueKind.Number
+                && long.TryParse(node.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v)
+                && v is >= int.MinValue and <= int.MaxValue)
                 return (int)v;
             throw Invalid(field, $"must be an integer, not {node.ToJsonString()}");
         }
@@ -201,7 +205,7 @@ public sealed record LLaDAConfig
         {
             JsonNode? node = Get(field) ?? throw Invalid(field, "is missing");
             if (node.GetValueKind() != JsonValueKind.Number) throw Invalid(field, $"must be a number, not {node.ToJsonString()}");
-            double v = node.GetValue<double>();
+            double v = double.Parse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
             return v > 0 ? v : throw Invalid(field, $"must be positive, not {v}");
         }
     }

@@ -13,6 +13,8 @@ public sealed class RotaryEmbedding
 {
     private readonly int headDim;
     private readonly double theta;
+    // Forward passes of one model may run on several threads; the lazily grown tables are shared.
+    private readonly Lock gate = new();
     private Tensor? sin; // [T, D] fp32
     private Tensor? cos; // [T, D] fp32
 
@@ -26,10 +28,15 @@ public sealed class RotaryEmbedding
     public Tensor Apply(Tensor x, long start)
     {
         long length = x.shape[2];
-        EnsureTable(start + length, x.device);
         using var scope = NewDisposeScope();
-        var s = sin!.narrow(0, start, length);
-        var c = cos!.narrow(0, start, length);
+        Tensor s, c;
+        lock (gate)
+        {
+            EnsureTable(start + length, x.device);
+            // Views keep the table's storage alive even if another thread later grows the table.
+            s = sin!.narrow(0, start, length);
+            c = cos!.narrow(0, start, length);
+        }
         var t = x.to(ScalarType.Float32);
         var halves = t.chunk(2, -1);
         var rotated = cat([halves[1].neg(), halves[0]], -1);

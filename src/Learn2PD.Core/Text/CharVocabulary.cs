@@ -60,15 +60,13 @@ public sealed class CharVocabulary
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path)) path = Path.Combine(path, "tokenizer.json");
-        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            File.WriteAllBytes(temporary, ToJson());
-            File.Move(temporary, path, overwrite: true);
+            byte[] json = ToJson();
+            AtomicFile.Write(path, stream => stream.Write(json));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (File.Exists(temporary)) File.Delete(temporary);
             throw new Learn2PdException($"{path}: cannot write the tokenizer ({e.Message})", e);
         }
         return SpecialTokenIds;

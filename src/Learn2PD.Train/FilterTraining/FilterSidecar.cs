@@ -26,7 +26,7 @@ public sealed record FilterSidecar
     public string Filter { get; init; } = "";
     public int BlockLength { get; init; }
     /// <summary>τ_f for <c>sigmoid(logit) &gt; τ_f</c>, from the calibration sweep.</summary>
-    public double SuggestedAcceptThreshold { get; init; }
+    public double SuggestedThreshold { get; init; }
     public double MinAgreement { get; init; }
     /// <summary>False when no τ_f in the sweep reached <see cref="MinAgreement"/>.</summary>
     public bool MeetsAgreement { get; init; }

@@ -28,11 +28,11 @@ public sealed class ModelTrainer : IDisposable
         this.options = options;
         optimizer = optim.AdamW(model.parameters(), lr: options.LearningRate, beta1: 0.9, beta2: 0.95,
             weight_decay: options.WeightDecay);
-        maskGenerator = new Generator((ulong)options.Seed + 1);
+        maskGenerator = new Generator((ulong)options.Seed + 1, model.Device);
     }
 
     /// <summary>
-    /// Trains from <paramref name="startStep"/> to <see cref="TrainModelOptions.Steps"/>. After each
+    /// Trains from <paramref name="startStep"/> to <see cref="TrainModelOptions.LastStep"/>. After each
     /// step <paramref name="afterStep"/> runs (outside the step's scope): it may save or validate.
     /// </summary>
     public void Run(int startStep, Action<TrainStepReport> afterStep, CancellationToken cancel)
@@ -41,7 +41,7 @@ public sealed class ModelTrainer : IDisposable
         var device = model.Device;
         var clock = Stopwatch.StartNew();
         long tokens = 0;
-        for (int step = startStep; step < options.Steps; step++)
+        for (int step = startStep; step < options.LastStep; step++)
         {
             cancel.ThrowIfCancellationRequested();
             double lr = options.LearningRateAt(step);

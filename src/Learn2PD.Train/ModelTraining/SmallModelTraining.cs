@@ -90,7 +90,7 @@ public sealed class SmallModelTraining
         trainer.Run(startStep, report =>
         {
             onStep(report);
-            if (report.Step % recipe.EvalEvery == 0 || report.Step == recipe.Training.Steps)
+            if (report.Step % recipe.EvalEvery == 0 || report.Step == recipe.Training.LastStep)
             {
                 model.eval();
                 double accuracy = ExactMatchProbe.Measure(new BlockDecoder(model), tokenizer, validation, recipe.ValidationGenLength);
@@ -98,7 +98,7 @@ public sealed class SmallModelTraining
                 Validations.Add((report.Step, accuracy));
                 log($"step {report.Step}: validation exact match {accuracy:P1} (gen {recipe.ValidationGenLength}, {validation.Count} problems)");
             }
-            if (report.Step % recipe.CheckpointEvery == 0 || report.Step == recipe.Training.Steps) Save(report.Step);
+            if (report.Step % recipe.CheckpointEvery == 0 || report.Step == recipe.Training.LastStep) Save(report.Step);
         }, cancel);
         model.eval();
     }

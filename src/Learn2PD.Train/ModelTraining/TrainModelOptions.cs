@@ -18,6 +18,11 @@ public sealed record TrainModelOptions
     /// <summary>Share of batches padded to a long generation length.</summary>
     public double LongFraction { get; init; } = 0.15;
     public int Seed { get; init; } = 0;
+    /// <summary>Stop after this step although the schedule runs to <see cref="Steps"/> (a curriculum stage).</summary>
+    public int? StopAt { get; init; }
+
+    /// <summary>The step this run ends at.</summary>
+    public int LastStep => Math.Min(Steps, StopAt ?? Steps);
 
     /// <summary>Learning rate at a step: linear warm-up, then cosine decay to the minimum.</summary>
     public double LearningRateAt(int step)

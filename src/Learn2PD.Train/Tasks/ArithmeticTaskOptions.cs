@@ -3,18 +3,19 @@ using Learn2PD.Core;
 namespace Learn2PD.Train.Tasks;
 
 /// <summary>
-/// The difficulty dial of <see cref="ArithmeticTask"/>. The defaults are what a ~1M-parameter model
-/// learns on two CPU cores: single-digit operands, add and subtract, one or two steps.
+/// The difficulty dial of <see cref="ArithmeticTask"/>. The defaults are the embedded model's task,
+/// what its 0.68M parameters learned on two CPU cores: operands up to 5, add and subtract, one step
+/// (operands up to 9 and two steps, its curriculum's first stage, left arithmetic unlearned).
 /// </summary>
 public sealed record ArithmeticTaskOptions
 {
     /// <summary>Largest number written in a question for adding or subtracting (results may be larger).</summary>
-    public int MaxOperand { get; init; } = 9;
+    public int MaxOperand { get; init; } = 5;
 
     public int MinSteps { get; init; } = 1;
 
     /// <summary>At most 3: longer chains outgrow the short prompts a tiny model handles.</summary>
-    public int MaxSteps { get; init; } = 2;
+    public int MaxSteps { get; init; } = 1;
 
     public ArithmeticOperations Operations { get; init; } = ArithmeticOperations.AddSub;
 

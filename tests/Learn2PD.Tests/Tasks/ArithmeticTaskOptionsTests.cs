@@ -6,10 +6,10 @@ namespace Learn2PD.Tests.Tasks;
 public sealed class ArithmeticTaskOptionsTests
 {
     [Fact]
-    public void Defaults_AreSingleDigitAddSubWithOneToTwoSteps()
+    public void Defaults_AreTheEmbeddedModelsTask_OperandsUpTo5_AddSub_OneStep()
     {
         var options = new ArithmeticTaskOptions().Validate();
-        Assert.Equal((9, 1, 2, ArithmeticOperations.Add | ArithmeticOperations.Sub),
+        Assert.Equal((5, 1, 1, ArithmeticOperations.Add | ArithmeticOperations.Sub),
             (options.MaxOperand, options.MinSteps, options.MaxSteps, options.Operations));
     }
 

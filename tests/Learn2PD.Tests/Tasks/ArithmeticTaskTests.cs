@@ -78,8 +78,8 @@ public sealed partial class ArithmeticTaskTests
     }
 
     private static readonly (string, string) PinnedFirstTest = (
-        "Daniel has 5 apples. Samuel has 1 more apple than Daniel. How many apples do Daniel and Samuel have in total?",
-        "Samuel has 5 + 1 = 6 apples.\nTogether they have 5 + 6 = 11 apples.\n#### 11");
+        "Liam and Ruby collect pencils. Liam has 5 pencils and Ruby has 4 pencils. How many pencils do they have altogether?",
+        "Together they have 5 + 4 = 9 pencils.\n#### 9");
 
     [Theory]
     [MemberData(nameof(Difficulties))]
@@ -136,12 +136,14 @@ public sealed partial class ArithmeticTaskTests
     }
 
     [Fact]
-    public void DefaultDifficulty_UsesSingleDigitsAddSubAndOneOrTwoSteps()
+    public void DefaultDifficulty_UsesOperandsUpTo5AddSubAndOneStep()
     {
         var problems = Sample(new ArithmeticTaskOptions());
-        Assert.All(problems, p => Assert.All(Number().Matches(p.Question), m => Assert.InRange(int.Parse(m.Value), 0, 9)));
+        Assert.All(problems, p => Assert.All(Number().Matches(p.Question), m => Assert.InRange(int.Parse(m.Value), 0, 5)));
         Assert.All(problems, p => Assert.DoesNotContain('*', p.Answer));
-        Assert.Equal([1, 2], problems.Select(StepCount).Distinct().Order());
+        Assert.Equal([1], problems.Select(StepCount).Distinct().Order());
+        var twoStep = Sample(new ArithmeticTaskOptions { MaxOperand = 9, MaxSteps = 2 });
+        Assert.Equal([1, 2], twoStep.Select(StepCount).Distinct().Order());
     }
 
     [Theory]

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Learn2PD.Core;
+
+namespace Learn2PD.Cli.Eval;
+
+/// <summary>AUP of one generation length, over the methods that ran there (the oracle left out: it reads the answers).</summary>
+internal sealed record AupResult(int GenLength, double Aup, IReadOnlyList<string> Methods)
+{
+    public static IReadOnlyList<AupResult> Compute(IReadOnlyList<MethodResult> results) =>
+        results.GroupBy(r => r.GenLength).Select(g =>
+        {
+            var counted = g.Where(r => !EvalMethod.Find(r.Method).UsesReference).ToArray();
+            return new AupResult(g.Key, Eval.Aup.Compute(counted.Select(r => (r.Tpf, r.Accuracy)).ToArray()), counted.Select(r => r.Method).ToArray());
+        }).Where(a => a.Methods.Count > 0).ToArray();
+}
+
+/// <summary>The benchmark's outputs: the markdown table and results.json.</summary>
+internal static class EvalReport
+{
+    public const string MarkdownFile = "results.md";
+    public const string JsonFile = "results.json";
+    public const string ChartFile = "speedup.png";
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>One table over all lengths, then the AUP of each length.</summary>
+    public static string Markdown(IReadOnlyList<MethodResult> results, IReadOnlyList<AupResult> aups, string metricName, string? caption = null)
+    {
+        var text = new StringBuilder();
+        if (caption is not null) text.AppendLine(caption).AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"| gen | method | n | acc % ({metricName}) | NFE | latency ms | tok/s | TPF | speed-up NFE | speed-up time | agree % |");
+        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            text.AppendLine(string.Create(Invariant,
+                $"| {r.GenLength} | {r.Method} | {r.N} | {r.Accuracy:F1} | {r.MeanNfe:F1} | {r.MeanLatencyMs:F0} | {r.TokensPerSecond:F1} | {r.Tpf:F2} | {Times(r.SpeedupNfe)} | {Times(r.SpeedupTime)} | {Number(r.Agreement)} |"));
+        }
+        text.AppendLine();
+        foreach (var a in aups)
+            text.AppendLine(string.Create(Invariant, $"AUP at gen {a.GenLength}: {a.Aup:F1} (over {string.Join(", ", a.Methods)})"));
+        return text.ToString();
+    }
+
+    private static string Times(double? x) => x is { } v ? string.Create(Invariant, $"{v:F2}×") : "–";
+
+    private static string Number(double? x) => x is { } v ? v.ToString("F1", Invariant) : "–";
+
+    /// <summary>results.json: settings, machine, versions, the results list, AUP and every sample (answer ids left out).</summary>
+    public static JsonObject Json(EvalSettings settings, JsonObject runSettings, IReadOnlyList<MethodResult> results,
+        IReadOnlyList<AupResult> aups, IEnumerable<SampleRecord> samples, string commandLine)
+    {
+        var settingsNode = settings.ToJson();
+        foreach (var (key, value) in runSettings) settingsNode[key] = value?.DeepClone();
+        return new JsonObject
+        {
+            ["command"] = commandLine,
+            ["created_utc"] = DateTime.UtcNow.ToString("o", Invariant),
+            ["settings"] = settingsNode,
+            ["machine"] = Machine(),
+            ["versions"] = Versions(),
+            ["units"] = new JsonObject
+            {
+                ["accuracy"] = "percent of samples correct (accuracy uses settings.metric)",
+                ["agreement"] = "percent of samples whose extracted answer equals the baseline's",
+                ["tokens_per_second"] = "non-end-of-text answer tokens / decode wall time (batch 1)",
+                ["tpf"] = "answer tokens committed (end-of-text included, the tail cut by end-of-text prediction excluded) / NFE",
+                ["speedup_nfe"] = "baseline NFE / method NFE on the same samples",
+                ["speedup_time"] = "baseline wall time / method wall time on the same samples",
+            },
+            ["results"] = JsonSerializer.SerializeToNode(results, SampleRecord.Json),
+            ["aup"] = JsonSerializer.SerializeToNode(aups, SampleRecord.Json),
+            ["samples"] = JsonSerializer.SerializeToNode(
+                samples.OrderBy(s => s.GenLength).ThenBy(s => s.Method, StringComparer.Ordinal).ThenBy(s => s.Index)
+                    .Select(s => s with { AnswerIds = null }).ToArray(), SampleRecord.Json),
+        };
+    }
+
+    public static void Write(string directory, string markdown, JsonObject json)
+    {
+        AtomicFile.WriteAllText(Path.Combine(directory, MarkdownFile), markdown);
+        AtomicFile.WriteAllText(Path.Combine(directory, JsonFile), json.ToJsonString(new JsonSerializerOptions(SampleRecord.Json) { WriteIndented = true }));
+    }
+
+    private static JsonObject Machine() => new()
+    {
+        ["os"] = RuntimeInformation.OSDescription,
+        ["architecture"] = RuntimeInformation.OSArchitecture.ToString(),
+        ["cpu"] = CpuModel(),
+        ["logical_cores"] = Environment.ProcessorCount,
+        ["torch_threads"] = TorchSharp.torch.get_num_threads(),
+        ["cuda_available"] = TorchSharp.torch.cuda.is_available(),
+    };
+
+    private static JsonObject Versions() => new()
+    {
+        ["l2pd"] = typeof(EvalReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
+        ["dotnet"] = RuntimeInformation.FrameworkDescription,
+        ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
+        ["scottplot"] = typeof(ScottPlot.Plot).Assembly.GetName().Version?.ToString(),
+    };
+
+    private static string? CpuModel()
+    {
+        const string cpuinfo = "/proc/cpuinfo";
+        if (!File.Exists(cpuinfo)) return null;
+        try
+        {
+            return File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using Learn2PD.Core;
+using Learn2PD.Core.Decoding;
+using Learn2PD.Core.Filter;
+using Learn2PD.Core.Text;
+using Learn2PD.Train.Tasks;
+
+namespace Learn2PD.Cli.Eval;
+
+/// <summary>One generation length of the benchmark and how many samples it decodes.</summary>
+internal sealed record LengthPlan(int GenLength, int Limit);
+
+/// <summary>
+/// Decodes every (generation length, method, sample) the store does not hold yet, one sample at a
+/// time (batch 1, as the papers time latency), scores it and appends its record. Lengths run in the
+/// given order, methods in registry order, so each sample's baseline exists before its oracle run.
+/// </summary>
+internal sealed class EvalRunner
+{
+    private readonly BlockDecoder decoder;
+    private readonly LLaDATokenizer tokenizer;
+    private readonly Learn2PdFilter? filter;
+    private readonly double acceptThreshold;
+    private readonly int blockLength;
+    private readonly ulong seed;
+
+    public EvalRunner(BlockDecoder decoder, LLaDATokenizer tokenizer, Learn2PdFilter? filter, double acceptThreshold, int blockLength, ulong seed)
+    {
+        this.decoder = decoder;
+        this.tokenizer = tokenizer;
+        this.filter = filter;
+        this.acceptThreshold = acceptThreshold;
+        this.blockLength = blockLength;
+        this.seed = seed;
+    }
+
+    /// <summary>The decodes the run consists of, in run order.</summary>
+    public static IEnumerable<(LengthPlan Length, EvalMethod Method, EvalSample Sample)> Plan(
+        IReadOnlyList<LengthPlan> lengths, IReadOnlyList<EvalMethod> methods, IReadOnlyList<EvalSample> samples) =>
+        from length in lengths
+        from method in methods
+        from sample in samples.Take(length.Limit)
+        select (length, method, sample);
+
+    /// <summary>
+    /// How many decodes are still to do. Throws when a stored record belongs to a different prompt
+    /// (the data changed since the stored run).
+    /// </summary>
+    public static int CountPending(ResultStore store, IReadOnlyList<LengthPlan> lengths, IReadOnlyList<EvalMethod> methods,
+        IReadOnlyList<EvalSample> samples)
+    {
+        int pending = 0;
+        foreach (var (length, method, sample) in Plan(lengths, methods, samples))
+        {
+            if (store.Find(method.Name, length.GenLength, sample.Index) is not { } done) pending++;
+            else if (done.PromptHash != sample.PromptHash)
+                throw new Learn2PdException($"{store.Path}: sample {sample.Index} had another prompt in the stored run (the data changed); " +
+                    "pass --fresh to start over, or choose another --out");
+        }
+        return pending;
+    }
+
+    /// <summary>
+    /// Untimed decodes at one generation length, without and with a KV cache, committing a whole block
+    /// per forward: libtorch's first calls at a new shape (allocator, kernels) are not charged to the
+    /// method that happens to run first, and they cost only gen_length / block_length forwards each.
+    /// </summary>
+    public void WarmUp(EvalSample sample, int genLength, CancellationToken cancel)
+    {
+        var everything = new ThresholdPolicy(0);
+        foreach (var cache in new[] { CacheKind.None, CacheKind.Dual })
+        {
+            var options = new DecodeOptions { GenLength = genLength, BlockLength = blockLength, Steps = genLength, Cache = cache, Seed = seed }.Validate();
+            decoder.Decode([sample.PromptIds], options, everything, cancel: cancel);
+        }
+    }
+
+    public void Run(ResultStore store, IReadOnlyList<LengthPlan> lengths, IReadOnlyList<EvalMethod> methods,
+        IReadOnlyList<EvalSample> samples, Action<SampleRecord> finished, CancellationToken cancel)
+    {
+        var warm = new HashSet<int>();
+        foreach (var (length, method, sample) in Plan(lengths, methods, samples))
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (store.Find(method.Name, length.GenLength, sample.Index) is not null) continue;
+            if (warm.Add(length.GenLength)) WarmUp(samples[0], length.GenLength, cancel);
+            var record = Decode(store, length.GenLength, method, sample, cancel);
+            store.Append(record);
+            finished(record);
+        }
+    }
+
+    internal SampleRecord Decode(ResultStore store, int genLength, EvalMethod method, EvalSample sample, CancellationToken cancel)
+    {
+        long endOfText = decoder.Model.Config.EosTokenId;
+        long[]? reference = null;
+        if (method.UsesReference)
+        {
+            reference = store.Find(EvalMethod.BaselineName, genLength, sample.Index)?.AnswerIds
+                ?? throw new InvalidOperationException($"the {method.Name} run of sample {sample.Index} needs the baseline's answer first");
+        }
+        var policy = method.CreatePolicy(new MethodInputs(filter, acceptThreshold, reference, endOfText));
+        int length = reference is null ? genLength : EvalMethod.ReferenceLength(reference, endOfText, blockLength, genLength);
+        var options = method.Options(length, blockLength, seed);
+
+        var result = decoder.Decode([sample.PromptIds], options, policy, cancel: cancel);
+
+        var row = result.Rows[0];
+        string text = tokenizer.Decode(row.AnswerIds.Select(id => (int)id), skipSpecialTokens: true);
+        var score = SampleScore.Score(text, sample);
+        return new SampleRecord
+        {
+            Method = method.Name,
+            GenLength = genLength,
+            Index = sample.Index,
+            PromptHash = sample.PromptHash,
+            Nfe = row.Nfe,
+            LatencyMs = result.Elapsed.TotalMilliseconds,
+            GeneratedTokens = row.AnswerIds.Length,
+            TextTokens = row.AnswerIds.Count(id => id != endOfText),
+            Reference = sample.Scoring == Scoring.Gsm ? GsmScorer.ReferenceAnswer(sample.Reference) : sample.Reference.Trim(),
+            Text = text,
+            Answer = score.Answer,
+            Correct = score.Correct,
+            FlexibleAnswer = score.FlexibleAnswer,
+            FlexibleCorrect = score.FlexibleCorrect,
+            AnswerIds = row.AnswerIds,
+        };
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using ScottPlot;
+using ScottPlot.TickGenerators;
+
+namespace Learn2PD.Cli.Eval;
+
+/// <summary>
+/// speedup.png: accuracy against NFE speed-up over the baseline, one colour and marker per generation
+/// length, each point labelled with its method. The speed-up axis is logarithmic (methods span 1× to ~100×).
+/// </summary>
+internal static class SpeedupChart
+{
+    private static readonly MarkerShape[] Shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond];
+
+    public static void Write(string path, IReadOnlyList<MethodResult> results, string metricName, int width = 1000, int height = 650)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var lengths = results.Select(r => r.GenLength).Distinct().Order().ToArray();
+        var points = results.Where(r => r.SpeedupNfe is > 0)
+            .Select(r => (r.Method, r.GenLength, Color: palette.GetColor(Array.IndexOf(lengths, r.GenLength)), X: Math.Log10(r.SpeedupNfe!.Value), Y: r.Accuracy))
+            .ToArray();
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            var mine = points.Where(p => p.GenLength == lengths[i]).ToArray();
+            if (mine.Length == 0) continue;
+            var scatter = plot.Add.ScatterPoints(mine.Select(p => p.X).ToArray(), mine.Select(p => p.Y).ToArray(), palette.GetColor(i));
+            scatter.MarkerSize = 10;
+            scatter.MarkerShape = Shapes[i % Shapes.Length];
+            scatter.LegendText = $"gen length {lengths[i]}";
+        }
+
+        // Methods that land on the same point share one label, a name per line; where lengths mix,
+        // each name is written once with its lengths, in black.
+        foreach (var spot in points.GroupBy(p => (Math.Round(p.X, 2), Math.Round(p.Y, 1))))
+        {
+            bool oneLength = spot.Select(p => p.GenLength).Distinct().Count() == 1;
+            var lines = spot.GroupBy(p => p.Method).Select(g => oneLength ? g.Key : $"{g.Key} ({string.Join(", ", g.Select(p => p.GenLength))})");
+            var label = plot.Add.Text(string.Join("\n", lines), spot.First().X, spot.First().Y);
+            label.LabelFontSize = 11;
+            label.LabelFontColor = oneLength ? spot.First().Color : Colors.Black;
+            label.LabelAlignment = Alignment.LowerLeft; // extra lines grow upwards, away from the axis at 0 %
+            label.OffsetX = 6;
+            label.OffsetY = -4;
+        }
+
+        plot.Axes.Bottom.TickGenerator = new NumericAutomatic
+        {
+            MinorTickGenerator = new LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = x => Math.Pow(10, x).ToString("0.#", CultureInfo.InvariantCulture) + "×",
+        };
+        plot.Title("Accuracy vs. speed-up over the one-token-per-step baseline");
+        plot.XLabel("speed-up by NFE (log scale)");
+        plot.YLabel($"accuracy % ({metricName})");
+        plot.Axes.Margins(horizontal: 0.15, vertical: 0.1);
+        if (points.Length > 0)
+        {
+            // At least a 20-point window, so equal accuracies do not blow up into a ±1 % axis, with room above for labels.
+            double low = points.Min(p => p.Y), high = points.Max(p => p.Y);
+            plot.Axes.SetLimitsY(Math.Max(-2, Math.Min(low - 5, high - 20)), Math.Min(115, Math.Max(high + 15, low + 20)));
+        }
+        plot.ShowLegend(Edge.Right);
+
+        using var image = plot.GetImage(width, height);
+        byte[] png = image.GetImageBytes(ImageFormat.Png, 100);
+        Learn2PD.Core.AtomicFile.Write(path, stream => stream.Write(png));
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Learn2PD.Tests.Decoding;
+using Learn2PD.Tests.Support;
+
+namespace Learn2PD.Tests.Cli;
+
+/// <summary>`l2pd decode` reproduces reference decodes and refuses bad settings with one actionable line.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class DecodeCommandTests
+{
+    private static string[] CaseArgs(GoldenCase c)
+    {
+        var args = new List<string>
+        {
+            "decode", "--model", GoldenData.Path("llada-tiny", "model"), "--prompt-ids", string.Join(",", c.PromptIds),
+            "--gen-length", $"{c.Options.GenLength}", "--block-length", $"{c.Options.BlockLength}", "--steps", $"{c.Options.Steps}",
+            "--policy", c.PolicyName, "--cache", c.Options.Cache.ToString().ToLowerInvariant(), "--output", "json",
+        };
+        if (c.Options.EndOfTextPrediction) args.Add("--eotp");
+        if (c.Threshold is double t) args.AddRange(["--threshold", $"{t}"]);
+        if (c.AcceptThreshold is double a) args.AddRange(["--filter", GoldenData.Path("llada-tiny", "filter.safetensors"), "--accept-threshold", $"{a}"]);
+        if (c.Options.CfgScale > 0) args.AddRange(["--cfg-scale", $"{c.Options.CfgScale}"]);
+        if (c.Options.Refinement == Learn2PD.Core.Decoding.RefinementLoop.DoWhile) args.AddRange(["--refinement", "do-while"]);
+        return args.ToArray();
+    }
+
+    [SkippableTheory]
+    [InlineData("fastdllm_thr90_prefix")]
+    [InlineData("l2p_filter_eotp_dual_b")]
+    [InlineData("llada_fixed_cfg")]
+    public void DecodeJson_ReproducesReferenceIdsAndNfe(string name)
+    {
+        var golden = GoldenCases.Load().Single(c => c.Name == name);
+
+        var (code, output, error) = CliRunner.Run(CaseArgs(golden));
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(golden.ExpectedIds, json.RootElement.GetProperty("ids").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal(golden.ExpectedNfe, json.RootElement.GetProperty("nfe").GetInt32());
+        Assert.True(json.RootElement.GetProperty("seconds").GetDouble() >= 0);
+    }
+
+    [SkippableTheory]
+    [InlineData("--gen-length 30 --block-length 8", "not a multiple of --block-length")]
+    [InlineData("--gen-length 32 --block-length 8 --steps 6", "not a multiple of the block count")]
+    [InlineData("--policy threshold --threshold 1.5", "--threshold must be in (0, 1]")]
+    [InlineData("--policy greedy", "--policy must be one of fixed, threshold, filter, oracle")]
+    [InlineData("--cache paged", "--cache must be one of none, prefix, dual")]
+    [InlineData("--gen-length 4096", "exceeds the model's maximum length")]
+    [InlineData("--policy filter --filter FILTER --block-length 16 --gen-length 32", "reads 32 confidences but --block-length is 16")]
+    [InlineData("--cfg-scale 1 --cache dual", "--cfg-scale needs --cache none")]
+    public void Decode_BadSetting_FailsWithOneLineNamingIt(string settings, string message)
+    {
+        string filter = GoldenData.Path("llada-tiny", "filter.safetensors");
+        var args = new List<string> { "decode", "--model", GoldenData.Path("llada-tiny", "model"), "--prompt-ids", "1,2,3" };
+        args.AddRange(settings.Replace("FILTER", filter).Split(' '));
+
+        var (code, output, error) = CliRunner.Run(args.ToArray());
+
+        Assert.Equal(1, code);
+        Assert.Contains(message, error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", error);
+        Assert.Equal("", output);
+    }
+
+    [SkippableTheory]
+    [InlineData("--prompt-ids", "1,999", "token id 999 is outside the vocabulary")]
+    [InlineData("--prompt-ids", "1,x", "'x' is not a token id")]
+    [InlineData("--prompt", "hello", "has no tokenizer.json")]
+    public void Decode_BadPrompt_FailsWithOneLine(string option, string value, string message)
+    {
+        var (code, _, error) = CliRunner.Run("decode", "--model", GoldenData.Path("llada-tiny", "model"), option, value, "--gen-length", "32");
+
+        Assert.Equal(1, code);
+        Assert.Contains(message, error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void Decode_MissingModelDirectory_NamesIt()
+    {
+        var (code, _, error) = CliRunner.Run("decode", "--model", "/nonexistent/model", "--prompt-ids", "1");
+
+        Assert.Equal(1, code);
+        Assert.Contains("/nonexistent/model", error);
+    }
+
+    [SkippableFact]
+    public void Decode_CudaWithoutCuda_SaysSo()
+    {
+        Skip.If(TorchSharp.torch.cuda.is_available(), "this machine has CUDA");
+        var (code, _, error) = CliRunner.Run("decode", "--model", GoldenData.Path("llada-tiny", "model"), "--prompt-ids", "1", "--device", "cuda");
+
+        Assert.Equal(1, code);
+        Assert.Contains("CUDA is not available", error);
+    }
+}

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Learn2PD.Cli.Commands;
+using Learn2PD.Cli.Eval;
+using Learn2PD.Core.Filter;
+using Learn2PD.Tests.Checkpoints;
+
+namespace Learn2PD.Tests.Evaluation;
+
+/// <summary>The whole command on the tiny untrained model: short lengths, two samples, every output file.</summary>
+public sealed class EvalCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string FilterFile(double? suggested = null)
+    {
+        string path = _dir.File("filter.safetensors");
+        using var filter = new Learn2PdFilter(32);
+        Learn2PD.Core.Filter.FilterFile.Save(filter, path);
+        if (suggested is { } tau) File.WriteAllText(_dir.File("filter.json"), $"{{\"suggested_threshold\": {tau}}}");
+        return path;
+    }
+
+    private (int ExitCode, string Output) Eval(params string[] args)
+    {
+        var output = new StringWriter();
+        var root = new RootCommand { EvalCommand.Create() };
+        int exitCode = root.Parse(["eval", "--model", EvalFixture.ModelDirectory, .. args])
+            .Invoke(new InvocationConfiguration { Output = output, Error = new StringWriter() });
+        return (exitCode, output.ToString());
+    }
+
+    [Fact]
+    public void Eval_AllMethods_WritesTableJsonAndChart()
+    {
+        string outDir = _dir.File("run");
+
+        var (exitCode, table) = Eval("--filter", FilterFile(suggested: 0.8), "--gen-length", "32,64", "--limit", "2,1", "--out", outDir);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("| gen | method | n | acc % (strict-match) | NFE |", table);
+        Assert.Contains("| 64 | l2p+eotp+dual | 1 |", table);
+        Assert.Contains("AUP at gen 32:", table);
+        Assert.Equal(table, File.ReadAllText(Path.Combine(outDir, EvalReport.MarkdownFile)));
+
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, EvalReport.JsonFile)))!;
+        var results = json["results"]!.AsArray();
+        Assert.Equal(20, results.Count);
+        foreach (string field in new[] { "method", "gen_length", "n", "accuracy", "mean_nfe", "tokens_per_second", "tpf", "speedup_nfe", "speedup_time", "agreement" })
+            Assert.All(results, r => Assert.NotNull(r![field]));
+        var baseline = results.First(r => (string)r!["method"]! == "baseline" && (int)r["gen_length"]! == 64)!;
+        Assert.Equal(64.0, (double)baseline["mean_nfe"]!);
+        Assert.Equal(1.0, (double)baseline["tpf"]!);
+        Assert.Equal(0.8, (double)json["settings"]!["accept_threshold"]!);
+        Assert.NotNull(json["machine"]!["logical_cores"]);
+        Assert.NotNull(json["versions"]!["torchsharp"]);
+        Assert.Equal(2, json["aup"]!.AsArray().Count);
+        Assert.Equal(10 * 2 + 10 * 1, json["samples"]!.AsArray().Count);
+        Assert.All(json["samples"]!.AsArray(), s => Assert.Null(s!["answer_ids"]));
+
+        byte[] png = File.ReadAllBytes(Path.Combine(outDir, EvalReport.ChartFile));
+        Assert.True(png.Length > 1000, $"speedup.png has {png.Length} bytes");
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+    }
+
+    [Fact]
+    public void Eval_Rerun_ResumesWithoutDecodingAgain()
+    {
+        string outDir = _dir.File("run");
+        string[] args = ["--methods", "eotp", "--gen-length", "32", "--limit", "2", "--out", outDir];
+        Assert.Equal(0, Eval(args).ExitCode);
+        string samples = Path.Combine(outDir, ResultStore.FileName);
+        var before = File.ReadAllLines(samples);
+
+        var (exitCode, table) = Eval(args);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(before, File.ReadAllLines(samples));
+        Assert.Contains("| 32 | eotp | 2 |", table);
+    }
+
+    [Fact]
+    public void Eval_GenericPromptAnswerData_IsScoredByExactMatch()
+    {
+        string data = _dir.File("data.jsonl");
+        File.WriteAllLines(data, ["{\"prompt\": \"Question: 1 + 1?\\nAnswer:\", \"answer\": \"2\"}", "{\"prompt\": \"2 + 2 =\", \"answer\": \"4\"}"]);
+        string outDir = _dir.File("run");
+
+        var (exitCode, _) = Eval("--data", data, "--methods", "baseline", "--gen-length", "32", "--limit", "5", "--out", outDir);
+
+        Assert.Equal(0, exitCode);
+        var samples = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, EvalReport.JsonFile)))!["samples"]!.AsArray();
+        Assert.Equal(2, samples.Count);
+        foreach (var s in samples)
+        {
+            string text = (string)s!["text"]!;
+            Assert.Equal(text.Trim(), (string?)s["answer"]);
+            Assert.Equal(text.Trim() == ((int)s["index"]! == 0 ? "2" : "4"), (bool)s["correct"]!);
+        }
+    }
+
+    [Fact]
+    public void Eval_MissingFilter_FailsWithAUserError()
+    {
+        var (exitCode, _) = Eval("--filter", _dir.File("none.safetensors"), "--gen-length", "32", "--limit", "1", "--out", _dir.File("run"));
+
+        Assert.Equal(1, exitCode);
+        Assert.False(File.Exists(Path.Combine(_dir.File("run"), ResultStore.FileName)));
+    }
+}
