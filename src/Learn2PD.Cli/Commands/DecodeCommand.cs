@@ -8,6 +8,7 @@ using Learn2PD.Core.Filter;
 using Learn2PD.Core.Model;
 using Learn2PD.Core.Text;
 using Learn2PD.Train.Tasks;
+using Learn2PD.Train.FilterTraining;
 
 namespace Learn2PD.Cli.Commands;
 
@@ -146,24 +147,10 @@ internal static class DecodeCommand
         var filter = FilterFile.Load(path);
         if (filter.BlockLength != blockLength)
             throw new Learn2PdException($"{path}: the filter reads {filter.BlockLength} confidences but --block-length is {blockLength}");
-        double tau = acceptThreshold ?? SuggestedThreshold(path) ?? 0.9;
+        double tau = acceptThreshold ?? FilterSidecar.SuggestedThresholdFor(path) ?? 0.9;
         return new FilterPolicy(filter, Probability(tau, "--accept-threshold"));
     }
 
-    /// <summary>The τ_f that `l2pd train-filter` suggested, from the JSON sidecar beside the filter.</summary>
-    internal static double? SuggestedThreshold(string filterPath)
-    {
-        string sidecar = Path.ChangeExtension(filterPath, ".json");
-        if (!File.Exists(sidecar)) return null;
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(sidecar))?["suggested_threshold"]?.GetValue<double>();
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new Learn2PdException($"{sidecar}: not a filter sidecar ({e.Message})");
-        }
-    }
 
     internal static int[] ParseIds(string text, string option, LLaDAConfig config)
     {

@@ -6,6 +6,7 @@ using Learn2PD.Cli.Terminal;
 using Learn2PD.Core;
 using Learn2PD.Core.Decoding;
 using Learn2PD.Core.Filter;
+using Learn2PD.Train.FilterTraining;
 
 namespace Learn2PD.Cli.Commands;
 
@@ -96,7 +97,7 @@ internal static class EvalCommand
             Learn2PdFilter? learn2pd = needsFilter ? FilterFile.Load(filterPath) : null;
             if (learn2pd is not null && learn2pd.BlockLength != block)
                 throw new Learn2PdException($"{filterPath}: the filter reads blocks of {learn2pd.BlockLength}, but --block-length is {block}");
-            double tau = parse.GetValue(acceptThreshold) ?? SuggestedThreshold(filterPath) ?? 0.9;
+            double tau = parse.GetValue(acceptThreshold) ?? FilterSidecar.SuggestedThresholdFor(filterPath) ?? 0.9;
             if (tau is < 0 or > 1 || double.IsNaN(tau)) throw new Learn2PdException($"--accept-threshold must be between 0 and 1 (got {tau})");
 
             var dataOptions = new EvalDataOptions
@@ -223,18 +224,4 @@ internal static class EvalCommand
         _ => throw new Learn2PdException($"--metric must be strict or flexible (got '{text}')"),
     };
 
-    /// <summary>τ_f that `l2pd train-filter` suggests in the filter's sidecar (FILE.json), if any.</summary>
-    internal static double? SuggestedThreshold(string filterPath)
-    {
-        string sidecar = Path.ChangeExtension(filterPath, ".json");
-        if (!File.Exists(sidecar)) return null;
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(sidecar))?["suggested_threshold"]?.GetValue<double>();
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
-        {
-            throw new Learn2PdException($"{sidecar}: cannot read suggested_threshold ({e.Message}); fix the file or pass --accept-threshold", e);
-        }
-    }
 }

@@ -49,6 +49,24 @@ public sealed record FilterSidecar
 
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson() + "\n");
 
+    /// <summary>
+    /// The τ_f suggested for <paramref name="filterPath"/> by its sidecar, or null when there is none.
+    /// Reads only <c>suggested_threshold</c>, so a hand-written sidecar with just that key also works.
+    /// </summary>
+    public static double? SuggestedThresholdFor(string filterPath)
+    {
+        string sidecar = PathFor(filterPath);
+        if (!File.Exists(sidecar)) return null;
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(sidecar))?["suggested_threshold"]?.GetValue<double>();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new Learn2PdException($"{sidecar}: cannot read suggested_threshold ({e.Message}); fix the file or pass --accept-threshold", e);
+        }
+    }
+
     public static FilterSidecar Load(string path)
     {
         if (!File.Exists(path)) throw new Learn2PdException($"{path}: filter sidecar not found");

@@ -51,7 +51,7 @@ public sealed class TrainFilterCommandTests : IDisposable
         Assert.Equal("filter.safetensors", sidecar.Filter);
         Assert.Contains(sidecar.SuggestedThreshold, new[] { 0.5, 0.9 });
         // decode and eval take their default τ_f from the sidecar.
-        Assert.Equal(sidecar.SuggestedThreshold, EvalCommand.SuggestedThreshold(report.FilterPath));
+        Assert.Equal(sidecar.SuggestedThreshold, FilterSidecar.SuggestedThresholdFor(report.FilterPath));
         Assert.Equal(2, sidecar.Calibration.Count);
         Assert.Equal((4, 2, 2), (sidecar.TrainingData.Prompts, sidecar.TrainingData.TrainPrompts, sidecar.TrainingData.ValidationPrompts));
         Assert.Equal(32, sidecar.BaselineMeanNfe);
