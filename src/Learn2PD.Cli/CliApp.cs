@@ -15,6 +15,7 @@ public static class CliApp
         root.Subcommands.Add(TrainModelCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(TrainFilterCommand.Create());
+        root.Subcommands.Add(ExportTaskCommand.Create());
         return root;
     }
 
