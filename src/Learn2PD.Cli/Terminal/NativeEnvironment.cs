@@ -17,12 +17,6 @@ internal static partial class NativeEnvironment
         SetIfUnset("THP_MEM_ALLOC_ENABLE", "1");
     }
 
-    /// <summary>
-    /// Makes idle OpenMP threads sleep instead of spin (OMP_WAIT_POLICY=PASSIVE). With the default
-    /// spinning, two libtorch processes on a 2-core machine slowed each other down tenfold.
-    /// </summary>
-    public static void PreferPassiveThreadWaits() => SetIfUnset("OMP_WAIT_POLICY", "PASSIVE");
-
     private static void SetIfUnset(string name, string value)
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(name) != null) return;
