@@ -20,6 +20,7 @@ internal static class TrainModelCommand
         var lr = new Option<double>("--lr") { Description = "Peak learning rate (AdamW, warm-up then cosine decay)", DefaultValueFactory = _ => 1e-3 };
         var batchTokens = new Option<int>("--batch-tokens") { Description = "Tokens per batch (rows = tokens / sequence length)", DefaultValueFactory = _ => 8192 };
         var longFraction = new Option<double>("--long-fraction") { Description = "Share of batches padded to long generation lengths (up to --long-gen-length)", DefaultValueFactory = _ => 0.15 };
+        var tightFraction = new Option<double>("--tight-fraction") { Description = "Share of batches whose canvas ends 0-8 tokens after the answer, as after an end-of-text prediction cut (0 = none)", DefaultValueFactory = _ => 0.0 };
         var longGen = new Option<int>("--long-gen-length") { Description = "Longest generation length trained on", DefaultValueFactory = _ => 1024 };
         var problems = new Option<int>("--train-problems") { Description = "Distinct training problems to draw", DefaultValueFactory = _ => 100_000 };
         var maxOperand = new Option<int>("--max-operand") { Description = "Task difficulty: largest operand", DefaultValueFactory = _ => 5 };
@@ -32,7 +33,7 @@ internal static class TrainModelCommand
 
         var command = new Command("train-model", "Train a small LLaDA on GSM8K-style arithmetic with LLaDA's masked-diffusion objective (CPU).")
         {
-            output, steps, dModel, layers, heads, mlp, lr, batchTokens, longFraction, longGen, problems, maxOperand, maxSteps,
+            output, steps, dModel, layers, heads, mlp, lr, batchTokens, longFraction, tightFraction, longGen, problems, maxOperand, maxSteps,
             evalEvery, checkpointEvery, seed, resume, stopAt,
         };
         command.SetAction(parse => CommandAction.Run(() =>
@@ -54,6 +55,7 @@ internal static class TrainModelCommand
                     TokensPerBatch = Positive(parse.GetValue(batchTokens), "--batch-tokens"),
                     LongFraction = Fraction(parse.GetValue(longFraction), "--long-fraction"),
                     LongGenLength = Positive(parse.GetValue(longGen), "--long-gen-length"),
+                    TightFraction = Fraction(parse.GetValue(tightFraction), "--tight-fraction"),
                     Seed = parse.GetValue(seed),
                     StopAt = parse.GetValue(stopAt),
                 },

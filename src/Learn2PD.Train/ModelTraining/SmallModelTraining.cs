@@ -68,7 +68,8 @@ public sealed class SmallModelTraining
         log($"{examples.Length} training problems, {model.ParameterCount():N0} parameters, vocabulary {tokenizer.VocabularySize}");
 
         var sampler = new DiffusionBatchSampler(examples, model.Config.EosTokenId, recipe.Training.TokensPerBatch,
-            recipe.Training.ShortSlack, recipe.Training.LongGenLength, recipe.Training.LongFraction, recipe.Training.Seed + startStep);
+            recipe.Training.ShortSlack, recipe.Training.LongGenLength, recipe.Training.LongFraction, recipe.Training.Seed + startStep,
+            recipe.Training.TightFraction, recipe.Training.TightSlack);
         using var trainer = new ModelTrainer(model, sampler, recipe.Training);
         string optimizerPath = Path.Combine(outDir, OptimizerFile);
         if (startStep > 0 && File.Exists(optimizerPath)) trainer.LoadState(optimizerPath);

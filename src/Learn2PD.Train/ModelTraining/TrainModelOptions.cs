@@ -17,6 +17,9 @@ public sealed record TrainModelOptions
     public int LongGenLength { get; init; } = 1024;
     /// <summary>Share of batches padded to a long generation length.</summary>
     public double LongFraction { get; init; } = 0.15;
+    /// <summary>Share of batches whose canvas ends 0..<see cref="TightSlack"/> tokens after the answer (what an EoTP cut leaves).</summary>
+    public double TightFraction { get; init; }
+    public int TightSlack { get; init; } = 8;
     public int Seed { get; init; } = 0;
     /// <summary>Stop after this step although the schedule runs to <see cref="Steps"/> (a curriculum stage).</summary>
     public int? StopAt { get; init; }
