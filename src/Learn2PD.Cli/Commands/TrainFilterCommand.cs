@@ -38,11 +38,12 @@ internal static class TrainFilterCommand
         var validationFraction = new Option<double>("--validation-fraction") { Description = "Share of prompts held out for validation and τ_f calibration", DefaultValueFactory = _ => 0.1 };
         var thresholds = new Option<string>("--thresholds") { Description = "τ_f values to sweep, comma-separated", DefaultValueFactory = _ => string.Join(',', ThresholdCalibration.DefaultThresholds.Select(t => t.ToString(CultureInfo.InvariantCulture))) };
         var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (default: every logical core; on a machine busy with other work, 1 avoids oversubscribed threads that can make forwards many times slower)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var minAgreement = new Option<double>("--min-agreement") { Description = "Share of validation answers that must equal the reference for a τ_f to qualify", DefaultValueFactory = _ => 0.99 };
+        var minAgreement = new Option<double>("--min-agreement") { Description = "Share of validation answers that must agree with the reference for a τ_f to qualify", DefaultValueFactory = _ => 0.99 };
+        var agreement = new Option<string>("--agreement") { Description = "What agreeing means: answer (the same final answer, GSM8K's strict-match then flexible-extract, else the same text; what accuracy measures) or text (the same ids)", DefaultValueFactory = _ => "answer" };
 
         var command = new Command("train-filter", "Record oracle labels from full decodes and fit the Learn2PD filter for a model (CPU or GPU).")
         {
-            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, threads,
+            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, agreement, threads,
         };
         common.AddTo(command);
         command.SetAction(parse => CommandAction.Run(() =>
@@ -67,6 +68,7 @@ internal static class TrainFilterCommand
                 ValidationFraction = parse.GetValue(validationFraction),
                 Thresholds = ParseThresholds(parse.GetValue(thresholds)!),
                 MinAgreement = parse.GetValue(minAgreement),
+                Agreement = ParseAgreement(parse.GetValue(agreement)!),
                 CommandLine = "l2pd " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
             int threadCount = parse.GetValue(threads);
@@ -172,7 +174,8 @@ internal static class TrainFilterCommand
         var references = split.Validation.ToDictionary(i => i, i => recorded[i].Reference);
         var points = reporter.Run("calibration", settings.Thresholds.Count * split.Validation.Count, bar =>
             ThresholdCalibration.Sweep(decoder, filter, decodeOptions, prompts, validationBatches, references, settings.Thresholds,
-                (threshold, rows) => bar.Advance(rows, $"τ_f {threshold}"), cancel));
+                (threshold, rows) => bar.Advance(rows, $"τ_f {threshold}"), cancel,
+                settings.Agreement == AgreementKind.Answer ? (a, b) => FinalAnswer(tokenizer, a) == FinalAnswer(tokenizer, b) : null));
         var calibrationTime = calibrationClock.Elapsed;
         var choice = ThresholdCalibration.Choose(points, settings.MinAgreement);
         var metrics = settings.Thresholds.ToDictionary(t => t, t => FilterMetrics.Measure(filter, validation, t));
@@ -187,6 +190,7 @@ internal static class TrainFilterCommand
             BlockLength = settings.BlockLength,
             SuggestedThreshold = choice.Point.Threshold,
             MinAgreement = settings.MinAgreement,
+            Agreement = settings.Agreement.ToString().ToLowerInvariant(),
             MeetsAgreement = choice.MeetsAgreement,
             Model = new SidecarModel { Name = modelName, Directory = Path.GetFullPath(settings.ModelDirectory), Fingerprint = header.ModelFingerprint, Dtype = header.Dtype },
             Decode = new SidecarDecode { GenLength = settings.GenLength, BlockLength = settings.BlockLength, Steps = decodeOptions.Steps },
@@ -263,6 +267,20 @@ internal static class TrainFilterCommand
         return (problems.Select(p => GsmPrompt.FormatQuery(p.Question)).ToArray(), $"arith train split, {settings.Samples} prompts, seed {settings.Seed}");
     }
 
+    /// <summary>What accuracy scores in an answer: GSM8K's strict-match, else flexible-extract, else the trimmed text.</summary>
+    private static string FinalAnswer(LLaDATokenizer tokenizer, long[] ids)
+    {
+        string text = GsmScorer.CutAtStop(tokenizer.Decode(ids.Select(id => (int)id), skipSpecialTokens: true));
+        return GsmScorer.StrictMatch(text) ?? GsmScorer.FlexibleExtract(text) ?? text.Trim();
+    }
+
+    private static AgreementKind ParseAgreement(string text) => text switch
+    {
+        "answer" => AgreementKind.Answer,
+        "text" => AgreementKind.Text,
+        _ => throw new Learn2PdException($"--agreement must be answer or text (got '{text}')"),
+    };
+
     private static int[] Encode(LLaDATokenizer tokenizer, string text) =>
         (tokenizer.HasChatTemplate ? tokenizer.EncodeChat([new ChatMessage("user", text)]) : tokenizer.Encode(text)).ToArray();
 
@@ -329,7 +347,7 @@ internal static class TrainFilterCommand
             string mark = p.Threshold == report.Choice.Point.Threshold ? " <" : "";
             Line(o, $"  {p.Threshold,-9} {p.MeanNfe,9:F1} {s.BaselineMeanNfe / p.MeanNfe,8:F2}× {p.Agreement,10:P1} {p.TokenAgreement,8:P1} {Percent(m.Precision),10} {Percent(m.Recall),8} {Percent(m.FalsePositiveRate),8}{mark}");
         }
-        Line(o, $"  (agreement: validation answers equal to the reference; precision, recall, FPR: masked positions of validation records)");
+        Line(o, $"  (agreement: validation answers with the reference's {(s.Agreement == "answer" ? "final answer" : "ids")}; precision, recall, FPR: masked positions of validation records)");
         Line(o, $"");
         string verdict = report.Choice.MeetsAgreement
             ? $"the fastest with agreement ≥ {s.MinAgreement:P1}"
@@ -364,6 +382,7 @@ internal sealed record TrainFilterSettings
     public double ValidationFraction { get; init; } = 0.1;
     public IReadOnlyList<double> Thresholds { get; init; } = ThresholdCalibration.DefaultThresholds;
     public double MinAgreement { get; init; } = 0.99;
+    public AgreementKind Agreement { get; init; } = AgreementKind.Answer;
     public string CommandLine { get; init; } = "";
 
     /// <summary>Checks every setting that needs no file or model; returns the baseline decode options.</summary>
@@ -398,3 +417,10 @@ internal sealed record TrainFilterSettings
 /// <summary>What a finished run wrote, for the summary and for tests.</summary>
 internal sealed record TrainFilterReport(FilterSidecar Sidecar, IReadOnlyDictionary<double, FilterMetrics> Metrics,
     CalibrationChoice Choice, string FilterPath, string SidecarPath, string LabelsPath);
+
+/// <summary>How a calibration decode is compared with its reference.</summary>
+internal enum AgreementKind
+{
+    Answer,
+    Text,
+}

@@ -28,6 +28,8 @@ public sealed record FilterSidecar
     /// <summary>τ_f for <c>sigmoid(logit) &gt; τ_f</c>, from the calibration sweep.</summary>
     public double SuggestedThreshold { get; init; }
     public double MinAgreement { get; init; }
+    /// <summary>How calibration decodes were compared with their references: "answer" (final answer) or "text" (ids).</summary>
+    public string Agreement { get; init; } = "text";
     /// <summary>False when no τ_f in the sweep reached <see cref="MinAgreement"/>.</summary>
     public bool MeetsAgreement { get; init; }
     public SidecarModel Model { get; init; } = new();

@@ -6,7 +6,8 @@ namespace Learn2PD.Train.FilterTraining;
 
 /// <summary>
 /// The filter policy at one τ_f on the validation prompts: mean NFE, the share of prompts whose
-/// answer equals the reference exactly (all gen_length ids), and the share of equal answer ids.
+/// answer agrees with the reference (by the sweep's comparison: the same final answer, or the same
+/// ids), and the share of equal answer ids.
 /// </summary>
 public sealed record CalibrationPoint(double Threshold, double MeanNfe, double Agreement, double TokenAgreement);
 
@@ -29,10 +30,13 @@ public static class ThresholdCalibration
 
     /// <param name="references">Reference answer ids by prompt index, for every prompt in <paramref name="batches"/>.</param>
     /// <param name="onBatch">Called after each decoded batch with τ_f and the batch's row count.</param>
+    /// <param name="agrees">Whether an answer agrees with its reference; null: the same ids, all gen_length of them.</param>
     public static IReadOnlyList<CalibrationPoint> Sweep(BlockDecoder decoder, Learn2PdFilter filter, DecodeOptions baseline,
         IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> batches, IReadOnlyDictionary<int, long[]> references,
-        IReadOnlyList<double> thresholds, Action<double, int>? onBatch = null, CancellationToken cancel = default)
+        IReadOnlyList<double> thresholds, Action<double, int>? onBatch = null, CancellationToken cancel = default,
+        Func<long[], long[], bool>? agrees = null)
     {
+        agrees ??= (answer, reference) => answer.AsSpan().SequenceEqual(reference);
         var points = new List<CalibrationPoint>(thresholds.Count);
         foreach (double threshold in thresholds)
         {
@@ -47,7 +51,7 @@ public static class ThresholdCalibration
                     long[] answer = result.Rows[r].AnswerIds, reference = references[batch[r]];
                     nfe += result.Rows[r].Nfe;
                     rows++;
-                    if (answer.AsSpan().SequenceEqual(reference)) same++;
+                    if (agrees(answer, reference)) same++;
                     int length = Math.Max(answer.Length, reference.Length);
                     tokens += length;
                     for (int j = 0; j < Math.Min(answer.Length, reference.Length); j++) if (answer[j] == reference[j]) sameTokens++;

@@ -18,7 +18,9 @@ public static class ModelFingerprint
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         string config = Path.Combine(directory, "config.json");
         if (File.Exists(config)) sha.AppendData(File.ReadAllBytes(config));
-        var weights = Directory.GetFiles(directory, "*.safetensors").Order(StringComparer.Ordinal);
+        // Only the model's own weights (model.safetensors or model-0000N-of-0000M shards): a filter saved
+        // beside the model (filter.safetensors) must not change the model's identity.
+        var weights = Directory.GetFiles(directory, "model*.safetensors").Order(StringComparer.Ordinal);
         var buffer = new byte[Window];
         foreach (string file in weights)
         {
