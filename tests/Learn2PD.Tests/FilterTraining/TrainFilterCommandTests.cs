@@ -61,6 +61,26 @@ public sealed class TrainFilterCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_AnswerAgreement_IsNeverBelowTextAgreement_AndIsRecordedInTheSidecar()
+    {
+        // Identical ids always carry the same final answer, so the answer comparison can only agree more often.
+        var text = TrainFilterCommand.Run(Settings("text.safetensors") with { Agreement = AgreementKind.Text }, TextWriter.Null).Sidecar;
+        var answer = TrainFilterCommand.Run(Settings("answer.safetensors") with { Agreement = AgreementKind.Answer }, TextWriter.Null).Sidecar;
+
+        Assert.Equal(("text", "answer"), (text.Agreement, answer.Agreement));
+        Assert.Equal(text.Calibration.Select(p => (p.Threshold, p.MeanNfe)), answer.Calibration.Select(p => (p.Threshold, p.MeanNfe)));
+        Assert.All(text.Calibration.Zip(answer.Calibration), pair => Assert.True(pair.Second.Agreement >= pair.First.Agreement));
+    }
+
+    [Fact]
+    public void ModelFingerprint_IgnoresAFilterSavedBesideTheModel()
+    {
+        string before = ModelFingerprint.Compute(model);
+        File.WriteAllBytes(Path.Combine(model, "filter.safetensors"), [1, 2, 3]);
+        Assert.Equal(before, ModelFingerprint.Compute(model));
+    }
+
+    [Fact]
     public void Run_CancelledDuringTheFit_LeavesNoFilter_AndTheNextRunReusesTheLabels()
     {
         using var cancel = new CancellationTokenSource();
