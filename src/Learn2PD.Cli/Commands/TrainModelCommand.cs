@@ -23,8 +23,13 @@ internal static class TrainModelCommand
         var tightFraction = new Option<double>("--tight-fraction") { Description = "Share of batches whose canvas ends 0-8 tokens after the answer, as after an end-of-text prediction cut (0 = none)", DefaultValueFactory = _ => 0.0 };
         var longGen = new Option<int>("--long-gen-length") { Description = "Longest generation length trained on", DefaultValueFactory = _ => 1024 };
         var problems = new Option<int>("--train-problems") { Description = "Distinct training problems to draw", DefaultValueFactory = _ => 100_000 };
-        var maxOperand = new Option<int>("--max-operand") { Description = "Task difficulty: largest operand", DefaultValueFactory = _ => 5 };
-        var maxSteps = new Option<int>("--max-task-steps") { Description = "Task difficulty: most arithmetic steps per problem (1-3)", DefaultValueFactory = _ => 1 };
+        var maxOperand = new Option<int>("--max-operand") { Description = "Task difficulty: largest operand", DefaultValueFactory = _ => new ArithmeticTaskOptions().MaxOperand };
+        var task = new ArithmeticTaskOptions();
+        var maxSteps = new Option<int>("--max-task-steps") { Description = "Task difficulty: most arithmetic steps per problem (1-3)", DefaultValueFactory = _ => task.MaxSteps };
+        var minSteps = new Option<int>("--min-task-steps") { Description = "Task difficulty: fewest arithmetic steps per problem (1-3)", DefaultValueFactory = _ => task.MinSteps };
+        var operations = new Option<string>("--operations") { Description = "Task difficulty: arithmetic in the problems, comma-separated from add, sub, mul", DefaultValueFactory = _ => ArithmeticTaskOptions.FormatOperations(task.Operations) };
+        var maxFactor = new Option<int>("--max-factor") { Description = "Task difficulty: largest multiplier when mul is on", DefaultValueFactory = _ => task.MaxFactor };
+        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch", DefaultValueFactory = _ => Environment.ProcessorCount };
         var stopAt = new Option<int?>("--stop-at") { Description = "Stop (and save) after this step, keeping --steps' learning-rate schedule: one stage of a curriculum" };
         var evalEvery = new Option<int>("--eval-every") { Description = "Steps between validation exact-match measurements", DefaultValueFactory = _ => 500 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 250 };
@@ -34,7 +39,7 @@ internal static class TrainModelCommand
         var command = new Command("train-model", "Train a small LLaDA on GSM8K-style arithmetic with LLaDA's masked-diffusion objective (CPU).")
         {
             output, steps, dModel, layers, heads, mlp, lr, batchTokens, longFraction, tightFraction, longGen, problems, maxOperand, maxSteps,
-            evalEvery, checkpointEvery, seed, resume, stopAt,
+            minSteps, operations, maxFactor, threads, evalEvery, checkpointEvery, seed, resume, stopAt,
         };
         command.SetAction(parse => CommandAction.Run(() =>
         {
@@ -44,7 +49,14 @@ internal static class TrainModelCommand
                 Layers = Positive(parse.GetValue(layers), "--layers"),
                 Heads = Positive(parse.GetValue(heads), "--heads"),
                 MlpHidden = Positive(parse.GetValue(mlp), "--mlp-hidden"),
-                Task = new ArithmeticTaskOptions { MaxOperand = parse.GetValue(maxOperand), MaxSteps = parse.GetValue(maxSteps) }.Validate(),
+                Task = new ArithmeticTaskOptions
+                {
+                    MaxOperand = parse.GetValue(maxOperand),
+                    MinSteps = parse.GetValue(minSteps),
+                    MaxSteps = parse.GetValue(maxSteps),
+                    Operations = ArithmeticTaskOptions.ParseOperations(parse.GetValue(operations)!),
+                    MaxFactor = parse.GetValue(maxFactor),
+                }.Validate(),
                 TrainProblems = Positive(parse.GetValue(problems), "--train-problems"),
                 EvalEvery = Positive(parse.GetValue(evalEvery), "--eval-every"),
                 CheckpointEvery = Positive(parse.GetValue(checkpointEvery), "--checkpoint-every"),
@@ -67,7 +79,7 @@ internal static class TrainModelCommand
             if (!resuming && File.Exists(Path.Combine(outDir, SmallModelTraining.StateFile)))
                 throw new Learn2PdException($"{outDir} already holds a training run: pass --resume to continue it or choose another --out");
 
-            TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
+            TorchSharp.torch.set_num_threads(Positive(parse.GetValue(threads), "--threads"));
             var training = new SmallModelTraining(outDir, recipe);
             using var cancel = ConsoleCancel.Create();
             new ProgressReporter(TimeSpan.FromSeconds(30)).Run("training", recipe.Training.LastStep, bar =>

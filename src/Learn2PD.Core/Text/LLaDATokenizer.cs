@@ -5,8 +5,10 @@ using Microsoft.ML.Tokenizers;
 namespace Learn2PD.Core.Text;
 
 /// <summary>
-/// A Hugging Face tokenizer.json (byte-level BPE as in LLaDA-8B-Instruct, or the character-level vocabulary
-/// written by <see cref="CharVocabulary"/>) on top of Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>.
+/// A Hugging Face tokenizer.json (byte-level BPE as in LLaDA-8B-Instruct, the character-level vocabulary
+/// written by <see cref="CharVocabulary"/>, or a byte-level WordLevel vocabulary written by
+/// <see cref="WordVocabulary"/>) on top of Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>, which also
+/// decodes WordLevel ids (a vocabulary without merges).
 /// Encoding follows HF: added tokens are matched in the raw text first, the rest is split by the
 /// pre-tokenizer's patterns and each piece goes through BPE. <see cref="Encode"/> is HF's
 /// <c>encode(text, add_special_tokens=False)</c>: the post_processor is not applied, so no BOS/EOS is added
@@ -22,6 +24,8 @@ public sealed class LLaDATokenizer
     private readonly bool _byteLevel;
     private readonly bool _ignoreMerges;
     private readonly NormalizationForm? _normalization;
+    private readonly TokenModelType _modelType;
+    private readonly int? _unknownId;
 
     private LLaDATokenizer(TokenizerJson json, Dictionary<string, int> addedTokens, BpeTokenizer bpe, SplitPreTokenizer preTokenizer, bool hasChatTemplate)
     {
@@ -34,6 +38,8 @@ public sealed class LLaDATokenizer
         _byteLevel = json.ByteLevel;
         _ignoreMerges = json.IgnoreMerges;
         _normalization = json.Normalization;
+        _modelType = json.ModelType;
+        _unknownId = json.UnknownToken is { } unknown && json.Vocab.TryGetValue(unknown, out int id) ? id : null;
         VocabularySize = Math.Max(json.Vocab.Values.Max(), json.AddedTokens.Count == 0 ? -1 : json.AddedTokens.Max(t => t.Id)) + 1;
         HasChatTemplate = hasChatTemplate;
     }
@@ -99,6 +105,7 @@ public sealed class LLaDATokenizer
         {
             string piece = text.Substring(offset, length);
             if (_addedTokens.TryGetValue(piece, out int added)) ids.Add(added);
+            else if (_modelType == TokenModelType.WordLevel) ids.Add(WordLevelId(piece));
             else if (_ignoreMerges) ids.AddRange(EncodeIgnoringMerges(piece));
             else ids.AddRange(_bpe.EncodeToIds(piece, considerPreTokenization: false, considerNormalization: false));
         }
@@ -127,6 +134,10 @@ public sealed class LLaDATokenizer
             throw new Learn2PdException($"{Path}: has no added token {missing}, so it cannot encode the LLaDA chat template");
         return Encode(ChatTemplate.Render(messages));
     }
+
+    // HF's WordLevel: the whole piece (in its stored, byte-level form) is one entry, or the unknown token.
+    private int WordLevelId(string piece) =>
+        _vocab.TryGetValue(_byteLevel ? ByteLevelAlphabet.Encode(piece) : piece, out int id) ? id : _unknownId!.Value;
 
     // HF's ignore_merges: a piece that is itself a vocabulary entry becomes that one token, whatever BPE would do.
     private IReadOnlyList<int> EncodeIgnoringMerges(string piece)

@@ -10,13 +10,23 @@ namespace Learn2PD.Core.Text;
 /// </summary>
 internal sealed record AddedToken(int Id, string Content, bool Special);
 
+/// <summary>The tokenizer.json models this loader reproduces exactly.</summary>
+internal enum TokenModelType
+{
+    /// <summary>Byte-pair encoding (byte-level as in LLaDA, or a plain character vocabulary).</summary>
+    Bpe,
+    /// <summary>Each pre-tokenized piece is one vocabulary entry, or the unknown token.</summary>
+    WordLevel,
+}
+
 /// <summary>
-/// The parts of a Hugging Face tokenizer.json that a BPE tokenizer needs, read and checked once. Anything
+/// The parts of a Hugging Face tokenizer.json that a BPE or WordLevel tokenizer needs, read and checked once. Anything
 /// this loader would get wrong (another model type, byte fallback, a pre-tokenizer it does not know) is
 /// refused with a one-line <see cref="Learn2PdException"/> naming the file, never approximated.
 /// </summary>
 internal sealed record TokenizerJson(
     string Path,
+    TokenModelType ModelType,
     IReadOnlyDictionary<string, int> Vocab,
     IReadOnlyList<(string Left, string Right)> Merges,
     IReadOnlyList<AddedToken> AddedTokens,
@@ -61,7 +71,14 @@ internal sealed record TokenizerJson(
             if (root.ValueKind != JsonValueKind.Object) throw Fail("expected a JSON object at the top level");
             JsonElement model = Required(root, "model", JsonValueKind.Object, "");
             string type = Optional(model, "type") is { } t ? String(t, "model.type") : "BPE";
-            if (type != "BPE") throw Fail($"model.type '{type}' is not supported (only BPE is)");
+            TokenModelType modelType = type switch
+            {
+                "BPE" => TokenModelType.Bpe,
+                "WordLevel" => TokenModelType.WordLevel,
+                _ => throw Fail($"model.type '{type}' is not supported (BPE and WordLevel are)"),
+            };
+            string? unknown = OptionalString(model, "unk_token");
+            if (modelType == TokenModelType.WordLevel && unknown is null) throw Fail("model.unk_token is missing (WordLevel needs one)");
             if (Optional(model, "byte_fallback") is { } fallback && Bool(fallback, "model.byte_fallback"))
                 throw Fail("model.byte_fallback is not supported");
             if (Optional(model, "dropout") is { } dropout && dropout.ValueKind == JsonValueKind.Number && dropout.GetDouble() != 0)
@@ -78,19 +95,26 @@ internal sealed record TokenizerJson(
                 }
                 : null;
             if (Optional(root, "pre_tokenizer") is { } preTokenizer) AddPreTokenizer(preTokenizer, "pre_tokenizer");
-            if (Optional(root, "decoder") is { } decoder && TypeOf(decoder, "decoder") is not ("ByteLevel" or "Fuse"))
-                throw Fail($"decoder '{TypeOf(decoder, "decoder")}' is not supported (ByteLevel or Fuse are)");
+            string? decoderType = Optional(root, "decoder") is { } decoder ? TypeOf(decoder, "decoder") : null;
+            if (decoderType is not (null or "ByteLevel" or "Fuse"))
+                throw Fail($"decoder '{decoderType}' is not supported (ByteLevel or Fuse are)");
+            // Without the byte-level decoder, Hugging Face joins WordLevel tokens with spaces.
+            if (modelType == TokenModelType.WordLevel && decoderType != "ByteLevel")
+                throw Fail($"a WordLevel model needs the ByteLevel decoder (got {decoderType ?? "none"})");
 
             Dictionary<string, int> vocab = ReadVocab(Required(model, "vocab", JsonValueKind.Object, "model"));
+            if (unknown is not null && modelType == TokenModelType.WordLevel && !vocab.ContainsKey(unknown))
+                throw Fail($"model.unk_token '{unknown}' is not in model.vocab");
             return new TokenizerJson(
                 path,
+                modelType,
                 vocab,
                 ReadMerges(model),
                 ReadAddedTokens(root, vocab),
                 _patterns,
                 _byteLevel,
                 normalization,
-                OptionalString(model, "unk_token"),
+                unknown,
                 OptionalString(model, "continuing_subword_prefix"),
                 OptionalString(model, "end_of_word_suffix"),
                 Optional(model, "fuse_unk") is { } fuse && Bool(fuse, "model.fuse_unk"),

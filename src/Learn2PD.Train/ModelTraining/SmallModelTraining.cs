@@ -40,29 +40,30 @@ public sealed class SmallModelTraining
         var task = new ArithmeticTask(recipe.Task);
         int startStep = 0;
         double previousSeconds = 0;
-        LLaDATokenizer tokenizer;
-        LLaDAModelLM model;
         string statePath = Path.Combine(outDir, StateFile);
-        if (resume && File.Exists(statePath))
+        bool resuming = resume && File.Exists(statePath);
+        var problems = task.Train(recipe.TrainProblems, (ulong)recipe.Training.Seed);
+        LLaDAModelLM model;
+        if (resuming)
         {
             var state = JsonNode.Parse(File.ReadAllText(statePath))!;
             startStep = state["step"]!.GetValue<int>();
             previousSeconds = state["seconds"]?.GetValue<double>() ?? 0;
-            tokenizer = LLaDATokenizer.Load(outDir);
             model = PretrainedModel.Load(outDir, ScalarType.Float32, CPU).Model;
             log($"resuming at step {startStep} from {outDir}");
         }
         else
         {
-            var ids = ArithmeticCorpus.Vocabulary().Write(Path.Combine(outDir, "tokenizer.json"));
-            tokenizer = LLaDATokenizer.Load(outDir);
-            var config = LLaDAConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
+            // The vocabulary holds every word and number of the training problems (see ArithmeticCorpus).
+            var ids = ArithmeticCorpus.Vocabulary(problems).Write(Path.Combine(outDir, "tokenizer.json"));
+            var vocabularySize = LLaDATokenizer.Load(outDir).VocabularySize;
+            var config = LLaDAConfig.Small(vocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
                 recipe.DModel, recipe.Heads, recipe.Layers, recipe.MlpHidden, recipe.MaxSequenceLength);
             model = new LLaDAModelLM(config);
             ModelInit.Initialize(model, recipe.Training.Seed);
         }
 
-        var problems = task.Train(recipe.TrainProblems, (ulong)recipe.Training.Seed);
+        var tokenizer = LLaDATokenizer.Load(outDir);
         var examples = problems.Select(p => ArithmeticCorpus.Tokenize(tokenizer, p)).ToArray();
         var validation = task.Validation(recipe.ValidationProblems);
         log($"{examples.Length} training problems, {model.ParameterCount():N0} parameters, vocabulary {tokenizer.VocabularySize}");

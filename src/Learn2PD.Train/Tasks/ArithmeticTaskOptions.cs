@@ -26,6 +26,27 @@ public sealed record ArithmeticTaskOptions
     public const int OperandLimit = 999;
     public const int FactorLimit = 12;
 
+    /// <summary>Parses "add,sub,mul" (any order, any subset).</summary>
+    public static ArithmeticOperations ParseOperations(string text)
+    {
+        var result = ArithmeticOperations.None;
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            result |= part.ToLowerInvariant() switch
+            {
+                "add" => ArithmeticOperations.Add,
+                "sub" => ArithmeticOperations.Sub,
+                "mul" => ArithmeticOperations.Mul,
+                _ => throw new Learn2PdException($"--operations: '{part}' is not one of add, sub, mul"),
+            };
+        }
+        return result;
+    }
+
+    public static string FormatOperations(ArithmeticOperations operations) => string.Join(',',
+        new[] { (ArithmeticOperations.Add, "add"), (ArithmeticOperations.Sub, "sub"), (ArithmeticOperations.Mul, "mul") }
+            .Where(p => operations.HasFlag(p.Item1)).Select(p => p.Item2));
+
     /// <summary>Throws a <see cref="Learn2PdException"/> naming the first bad field; returns this for chaining.</summary>
     public ArithmeticTaskOptions Validate()
     {

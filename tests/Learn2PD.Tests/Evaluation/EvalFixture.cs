@@ -1,3 +1,4 @@
+using Learn2PD.Train.Tasks;
 using Learn2PD.Core.Checkpoints;
 using Learn2PD.Core.Model;
 using Learn2PD.Core.Text;
@@ -20,7 +21,7 @@ internal static class EvalFixture
     {
         string dir = Path.Combine(Path.GetTempPath(), "l2pd-eval-model-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(dir);
-        var ids = ArithmeticCorpus.Vocabulary().Write(Path.Combine(dir, "tokenizer.json"));
+        var ids = ArithmeticCorpus.Vocabulary(ArithmeticTask.Default.Train(1000, seed: 0)).Write(Path.Combine(dir, "tokenizer.json"));
         var tokenizer = LLaDATokenizer.Load(dir);
         var config = LLaDAConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
             dModel: 32, nHeads: 2, nLayers: 1, mlpHiddenSize: 64, maxSequenceLength: 512);

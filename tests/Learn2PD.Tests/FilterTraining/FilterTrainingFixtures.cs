@@ -1,3 +1,4 @@
+using Learn2PD.Train.Tasks;
 using Learn2PD.Core.Checkpoints;
 using Learn2PD.Core.Model;
 using Learn2PD.Core.Text;
@@ -46,7 +47,7 @@ internal static class FilterTrainingFixtures
     public static void WriteTinyTextModel(string directory, int maxSequenceLength = 1024)
     {
         Directory.CreateDirectory(directory);
-        var ids = ArithmeticCorpus.Vocabulary().Write(Path.Combine(directory, "tokenizer.json"));
+        var ids = ArithmeticCorpus.Vocabulary(ArithmeticTask.Default.Train(1000, seed: 0)).Write(Path.Combine(directory, "tokenizer.json"));
         var tokenizer = LLaDATokenizer.Load(directory);
         var config = LLaDAConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
             dModel: 32, nHeads: 2, nLayers: 1, mlpHiddenSize: 64, maxSequenceLength: maxSequenceLength);

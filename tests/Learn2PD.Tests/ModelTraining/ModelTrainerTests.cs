@@ -15,7 +15,7 @@ public sealed class ModelTrainerTests
         string dir = Path.Combine(Path.GetTempPath(), $"l2pd-vocab-{Guid.NewGuid():N}");
         try
         {
-            var ids = ArithmeticCorpus.Vocabulary().Write(Path.Combine(dir, "tokenizer.json"));
+            var ids = ArithmeticCorpus.Vocabulary(ArithmeticTask.Default.Train(1000, seed: 0)).Write(Path.Combine(dir, "tokenizer.json"));
             var tokenizer = LLaDATokenizer.Load(dir);
             var config = LLaDAConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
                 dModel: 32, nHeads: 2, nLayers: 1, mlpHiddenSize: 64, maxSequenceLength: 512);
