@@ -1,6 +1,10 @@
+using System.CommandLine;
 using Learn2PD.Core;
 
 namespace Learn2PD.Cli.Commands;
+
+/// <summary>The writers a command prints to: the invocation's, so tests capture them without touching the console.</summary>
+internal sealed record CommandIo(TextWriter Out, TextWriter Error);
 
 /// <summary>
 /// Runs a command body and turns the errors a user can act on into one line on stderr and a
@@ -11,30 +15,29 @@ internal static class CommandAction
     public const int UserError = 1;
     public const int Interrupted = 130;
 
-    public static int Run(Func<int> body)
+    public static void Set(Command command, Func<ParseResult, CommandIo, int> body) =>
+        command.SetAction(parse => Run(parse, body));
+
+    public static int Run(ParseResult parse, Func<ParseResult, CommandIo, int> body)
     {
+        var io = new CommandIo(parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         try
         {
-            return body();
+            return body(parse, io);
         }
         catch (Learn2PdException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            io.Error.WriteLine($"error: {e.Message}");
             return UserError;
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("interrupted");
+            io.Error.WriteLine("interrupted");
             return Interrupted;
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return UserError;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
+            io.Error.WriteLine($"error: {e.Message}");
             return UserError;
         }
     }

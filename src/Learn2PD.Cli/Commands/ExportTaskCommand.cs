@@ -13,7 +13,7 @@ internal static class ExportTaskCommand
 {
     public static Command Create()
     {
-        var split = new Option<string>("--split") { Description = "train, validation or test (the split eval scores on)", DefaultValueFactory = _ => "test" };
+        var split = new Option<TaskSplit>("--split") { Description = "train, validation or test (the split eval scores on)", DefaultValueFactory = _ => TaskSplit.Test };
         var count = new Option<int>("--count") { Description = "Problems to write: the first N of the split, so a smaller count gives a prefix", DefaultValueFactory = _ => 200 };
         var seed = new Option<int>("--seed") { Description = "Stream of the train split (validation and test have fixed streams)", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "JSONL file to write (written whole, then renamed into place)", Required = true };
@@ -22,8 +22,8 @@ internal static class ExportTaskCommand
         command.Options.Add(count);
         command.Options.Add(seed);
         command.Options.Add(output);
-        command.SetAction(parse => CommandAction.Run(() =>
-            Run(ParseSplit(parse.GetValue(split)!), parse.GetValue(count), parse.GetValue(seed), parse.GetValue(output)!, Console.Out)));
+        CommandAction.Set(command, (parse, io) =>
+            Run(parse.GetValue(split), parse.GetValue(count), parse.GetValue(seed), parse.GetValue(output)!, io.Out));
         return command;
     }
 
@@ -41,12 +41,4 @@ internal static class ExportTaskCommand
         output.WriteLine($"wrote {problems.Count} {split.ToString().ToLowerInvariant()} problems to {path}");
         return 0;
     }
-
-    private static TaskSplit ParseSplit(string text) => text.ToLowerInvariant() switch
-    {
-        "train" => TaskSplit.Train,
-        "validation" or "val" => TaskSplit.Validation,
-        "test" => TaskSplit.Test,
-        _ => throw new Learn2PdException($"--split must be train, validation or test (got '{text}')"),
-    };
 }

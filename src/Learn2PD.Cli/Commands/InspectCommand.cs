@@ -16,21 +16,24 @@ internal static class InspectCommand
 {
     public static Command Create()
     {
-        var common = new CommonOptions();
+        var model = new ModelOptions();
+        var runtime = new RuntimeOptions();
         var noLoad = new Option<bool>("--no-load") { Description = "Do not load the weights (skip the load-time measurement)" };
         var command = new Command("inspect", "Describe a model directory: config, parameter count, shards, dtypes, tokenizer, load time");
-        command.Options.Add(common.Model);
-        command.Options.Add(common.Device);
-        command.Options.Add(common.DType);
+        model.AddTo(command);
+        runtime.AddTo(command);
         command.Options.Add(noLoad);
-        command.SetAction(parse => CommandAction.Run(() => Run(common.ModelDirectory(parse), Console.Out,
-            load: !parse.GetValue(noLoad), device: common.ParseDevice(parse), dtype: common.ParseDType(parse))));
+        CommandAction.Set(command, (parse, io) =>
+        {
+            var (device, dtype) = runtime.Apply(parse);
+            return Run(model.CheckedDirectory(parse), io.Out, load: !parse.GetValue(noLoad), device, dtype);
+        });
         return command;
     }
 
     internal static int Run(string directory, TextWriter output, bool load = false, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
-        var config = LLaDAConfig.Load(directory);
+        var config = LLaDAConfigJson.Load(directory);
         var skeleton = new LLaDAModelLM(config, META, dtype);
         long implied = skeleton.ParameterCount();
         int impliedTensors = skeleton.named_parameters().Count();

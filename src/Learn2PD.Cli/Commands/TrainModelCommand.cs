@@ -29,7 +29,7 @@ internal static class TrainModelCommand
         var minSteps = new Option<int>("--min-task-steps") { Description = "Task difficulty: fewest arithmetic steps per problem (1-3)", DefaultValueFactory = _ => task.MinSteps };
         var operations = new Option<string>("--operations") { Description = "Task difficulty: arithmetic in the problems, comma-separated from add, sub, mul", DefaultValueFactory = _ => ArithmeticTaskOptions.FormatOperations(task.Operations) };
         var maxFactor = new Option<int>("--max-factor") { Description = "Task difficulty: largest multiplier when mul is on", DefaultValueFactory = _ => task.MaxFactor };
-        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var runtime = new RuntimeOptions(dtype: false);
         var stopAt = new Option<int?>("--stop-at") { Description = "Stop (and save) after this step, keeping --steps' learning-rate schedule: one stage of a curriculum" };
         var evalEvery = new Option<int>("--eval-every") { Description = "Steps between validation exact-match measurements", DefaultValueFactory = _ => 500 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 250 };
@@ -39,9 +39,10 @@ internal static class TrainModelCommand
         var command = new Command("train-model", "Train a small LLaDA on GSM8K-style arithmetic with LLaDA's masked-diffusion objective (CPU).")
         {
             output, steps, dModel, layers, heads, mlp, lr, batchTokens, longFraction, tightFraction, longGen, problems, maxOperand, maxSteps,
-            minSteps, operations, maxFactor, threads, evalEvery, checkpointEvery, seed, resume, stopAt,
+            minSteps, operations, maxFactor, evalEvery, checkpointEvery, seed, resume, stopAt,
         };
-        command.SetAction(parse => CommandAction.Run(() =>
+        runtime.AddTo(command);
+        CommandAction.Set(command, (parse, io) =>
         {
             var recipe = new SmallModelRecipe
             {
@@ -79,10 +80,11 @@ internal static class TrainModelCommand
             if (!resuming && File.Exists(Path.Combine(outDir, SmallModelTraining.StateFile)))
                 throw new Learn2PdException($"{outDir} already holds a training run: pass --resume to continue it or choose another --out");
 
-            TorchSharp.torch.set_num_threads(Positive(parse.GetValue(threads), "--threads"));
+            var (device, _) = runtime.Apply(parse);
+            if (device.type != TorchSharp.DeviceType.CPU) throw new Learn2PdException("train-model runs on the CPU only (--device cpu)");
             var training = new SmallModelTraining(outDir, recipe);
             using var cancel = ConsoleCancel.Create();
-            new ProgressReporter(TimeSpan.FromSeconds(30)).Run("training", recipe.Training.LastStep, bar =>
+            new ProgressReporter(io.Error, TimeSpan.FromSeconds(30)).Run("training", recipe.Training.LastStep, bar =>
             {
                 int last = -1;
                 training.Run(resuming, report =>
@@ -90,12 +92,12 @@ internal static class TrainModelCommand
                     bar.Advance(last < 0 ? report.Step : report.Step - last,
                         $"loss {report.Loss:F3} lr {report.LearningRate:0.0e0} {report.TokensPerSecond:N0} tok/s");
                     last = report.Step;
-                }, message => Console.Error.WriteLine(message), cancel.Token);
+                }, io.Error.WriteLine, cancel.Token);
             });
             var final = training.Validations.LastOrDefault();
-            Console.WriteLine($"model written to {outDir}; last validation exact match {final.Accuracy:P1} at step {final.Step}");
+            io.Out.WriteLine($"model written to {outDir}; last validation exact match {final.Accuracy:P1} at step {final.Step}");
             return 0;
-        }));
+        });
         return command;
     }
 

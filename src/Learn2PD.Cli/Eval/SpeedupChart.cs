@@ -1,4 +1,5 @@
 using System.Globalization;
+using Learn2PD.Eval;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 

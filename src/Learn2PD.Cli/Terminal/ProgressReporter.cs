@@ -1,41 +1,34 @@
 using System.Diagnostics;
+using Learn2PD.Core;
 using Spectre.Console;
 
 namespace Learn2PD.Cli.Terminal;
 
 /// <summary>
-/// A progress bar on an interactive terminal (Spectre.Console), and a plain line every few seconds
-/// when output is redirected, so logs of long runs stay readable. Progress goes to stderr, leaving
-/// stdout to results.
+/// A progress bar when the error writer is an interactive terminal (Spectre.Console), and a plain line
+/// every few seconds otherwise, so logs of long runs stay readable. Progress goes to the error writer,
+/// leaving the output writer to results.
 /// </summary>
-internal sealed class ProgressReporter
+internal sealed class ProgressReporter(TextWriter error, TimeSpan? logEvery = null) : IWorkProgress
 {
-    private static readonly IAnsiConsole ErrorConsole = AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(Console.Error),
-    });
+    private readonly TimeSpan every = logEvery ?? TimeSpan.FromSeconds(10);
 
-    private readonly TimeSpan logEvery;
-
-    public ProgressReporter(TimeSpan? logEvery = null) => this.logEvery = logEvery ?? TimeSpan.FromSeconds(10);
-
-    public static bool Interactive => !Console.IsErrorRedirected;
+    private bool Interactive => ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
 
     /// <summary>Runs <paramref name="work"/> with a task whose value goes from 0 to <paramref name="total"/>.</summary>
     public T Run<T>(string title, double total, Func<IProgressTask, T> work)
     {
         if (Interactive)
         {
-            return ErrorConsole.Progress()
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+            return console.Progress()
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
                     new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(ctx => work(new SpectreTask(ctx.AddTask(Markup.Escape(title), maxValue: total), title)));
         }
-        return work(new LogTask(title, total, logEvery));
+        return work(new LogTask(error, title, total, every));
     }
-
-    public void Run(string title, double total, Action<IProgressTask> work) => Run(title, total, t => { work(t); return 0; });
 
     private sealed class SpectreTask(ProgressTask task, string title) : IProgressTask
     {
@@ -46,7 +39,7 @@ internal sealed class ProgressReporter
         }
     }
 
-    private sealed class LogTask(string title, double total, TimeSpan every) : IProgressTask
+    private sealed class LogTask(TextWriter error, string title, double total, TimeSpan every) : IProgressTask
     {
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private TimeSpan lastLog = TimeSpan.Zero;
@@ -57,13 +50,7 @@ internal sealed class ProgressReporter
             value += amount;
             if (clock.Elapsed - lastLog < every && value < total) return;
             lastLog = clock.Elapsed;
-            Console.Error.WriteLine($"{title}: {value:0}/{total:0} ({100 * value / Math.Max(1e-9, total):0}%) {clock.Elapsed:hh\\:mm\\:ss} {status}".TrimEnd());
+            error.WriteLine($"{title}: {value:0}/{total:0} ({100 * value / Math.Max(1e-9, total):0}%) {clock.Elapsed:hh\\:mm\\:ss} {status}".TrimEnd());
         }
     }
-}
-
-/// <summary>One progress bar: advance it and optionally update its status text.</summary>
-internal interface IProgressTask
-{
-    void Advance(double amount, string? status = null);
 }

@@ -16,10 +16,11 @@ public sealed record PretrainedModel(LLaDAModelLM Model, LLaDATokenizer? Tokeniz
     public static PretrainedModel Load(string directory, ScalarType dtype, Device device, bool requireTokenizer = false)
     {
         if (!System.IO.Directory.Exists(directory)) throw new Learn2PdException($"{directory}: model directory not found");
-        var config = LLaDAConfig.Load(directory);
+        var config = LLaDAConfigJson.Load(directory);
         var checkpoint = CheckpointDirectory.Open(directory);
         var model = new LLaDAModelLM(config, META, dtype);
         var stats = StateDictLoader.LoadInto(model, checkpoint, dtype, device);
+        model.PlaceOn(device);
         model.eval();
         string tokenizerPath = Path.Combine(directory, "tokenizer.json");
         LLaDATokenizer? tokenizer = File.Exists(tokenizerPath) ? LLaDATokenizer.Load(directory) : null;
@@ -36,6 +37,6 @@ public sealed record PretrainedModel(LLaDAModelLM Model, LLaDATokenizer? Tokeniz
             new Dictionary<string, string> { ["format"] = "pt" });
         foreach (var (_, t) in tensors) t.Dispose();
         AtomicFile.WriteAllText(Path.Combine(directory, "config.json"),
-            model.Config.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            LLaDAConfigJson.ToJson(model.Config).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 }

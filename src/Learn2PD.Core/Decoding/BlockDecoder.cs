@@ -30,8 +30,7 @@ public sealed class BlockDecoder(LLaDAModelLM model)
         for (int block = 0; block < options.BlockCount; block++)
         {
             cancel.ThrowIfCancellationRequested();
-            if (options.Cache == CacheKind.None) run.DecodeBlockWithoutCache(block, cancel);
-            else run.DecodeBlockWithCache(block, cancel);
+            run.DecodeBlock(block, cancel);
         }
         return new DecodeResult(run.Results(), run.Forwards, clock.Elapsed);
     }

@@ -1,15 +1,6 @@
-namespace Learn2PD.Core.Decoding;
+using Learn2PD.Core.Model;
 
-/// <summary>Which Fast-dLLM KV cache a decode uses.</summary>
-public enum CacheKind
-{
-    /// <summary>Every step is a full forward over the whole sequence.</summary>
-    None,
-    /// <summary>Full forward at each block start; later steps feed the block and everything after it.</summary>
-    Prefix,
-    /// <summary>Full forward at each block start; later steps feed only the block and overwrite its cache rows.</summary>
-    Dual,
-}
+namespace Learn2PD.Core.Decoding;
 
 /// <summary>What "confidence" ranks positions by (LLaDA's <c>remasking</c>).</summary>
 public enum Remasking
@@ -50,6 +41,15 @@ public sealed record DecodeOptions
     /// <summary>Classifier-free guidance scale; 0 disables it (LLaDA: u + (cfg + 1)(c - u)).</summary>
     public double CfgScale { get; init; }
     public ulong Seed { get; init; }
+    /// <summary>
+    /// After an end-of-text cut, a dual cache stops attending to the cut positions' keys and values
+    /// (recorded at the block start). The reference keeps attending to them; false reproduces it.
+    /// </summary>
+    public bool TrimCacheAtCut { get; init; } = true;
+
+    /// <summary>LLaDA's baseline: the fixed schedule, one token per step, no EoTP, no cache.</summary>
+    public static DecodeOptions Baseline(int genLength, int blockLength) =>
+        new DecodeOptions { GenLength = genLength, BlockLength = blockLength, Steps = genLength }.Validate();
 
     public int BlockCount => GenLength / BlockLength;
     public int StepsPerBlock => Steps / BlockCount;

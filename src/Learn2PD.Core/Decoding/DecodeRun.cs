@@ -5,8 +5,8 @@ namespace Learn2PD.Core.Decoding;
 
 /// <summary>
 /// The state of one <see cref="BlockDecoder.Decode"/> call: every row's tokens, length and NFE, and
-/// the two block loops (without a cache; with a prefix or dual cache). Each forward and its
-/// bookkeeping run inside a dispose scope, so a long decode holds flat memory.
+/// the block loop (without a cache; with a prefix or dual cache). Each forward and its bookkeeping
+/// run inside a dispose scope, so a long decode holds flat memory.
 /// </summary>
 internal sealed class DecodeRun
 {
@@ -15,10 +15,10 @@ internal sealed class DecodeRun
     private readonly ICommitPolicy policy;
     private readonly Action<StepTrace>? trace;
     private readonly TokenPredictor predictor;
+    private readonly EndOfTextPredictor? endOfText;
     private readonly Row[] rows;
     private readonly int answerStart;
     private readonly long maskId;
-    private readonly long endOfText;
 
     public DecodeRun(LLaDAModelLM model, IReadOnlyList<int[]> prompts, DecodeOptions options, ICommitPolicy policy,
         Action<StepTrace>? trace, TokenPredictor predictor)
@@ -29,7 +29,8 @@ internal sealed class DecodeRun
         this.trace = trace;
         this.predictor = predictor;
         maskId = model.Config.MaskTokenId;
-        endOfText = model.Config.EosTokenId;
+        if (options.EndOfTextPrediction)
+            endOfText = new EndOfTextPredictor(model.Config.EosTokenId, maskId, searchesWholeSequence: options.Cache == CacheKind.None);
         answerStart = prompts.Max(p => p.Length);
         int total = answerStart + options.GenLength;
         rows = new Row[prompts.Count];
@@ -42,7 +43,7 @@ internal sealed class DecodeRun
             Array.Fill(tokens, model.Config.PadTokenId, 0, pad);
             for (int i = 0; i < prompts[r].Length; i++) tokens[pad + i] = prompts[r][i];
             Array.Fill(tokens, maskId, answerStart, options.GenLength);
-            rows[r] = new Row(r, tokens, pad, options.BlockLength, options.GenLength);
+            rows[r] = new Row(r, tokens, pad, options.BlockLength);
         }
     }
 
@@ -51,46 +52,39 @@ internal sealed class DecodeRun
     public IReadOnlyList<RowResult> Results() =>
         rows.Select(r => new RowResult(r.Tokens[answerStart..r.Length], r.Nfe)).ToArray();
 
-    private int BlockStart(int block) => answerStart + block * options.BlockLength;
+    public void DecodeBlock(int block, CancellationToken cancel)
+    {
+        int start = answerStart + block * options.BlockLength;
+        foreach (var row in rows)
+        {
+            row.Schedule = TransferSchedule.Compute(MaskedCount(row, start), options.StepsPerBlock);
+        }
+        if (options.Cache == CacheKind.None) DecodeWithoutCache(block, start, cancel);
+        else DecodeWithCache(block, start, cancel);
+    }
+
+    private int MaskedCount(Row row, int start)
+    {
+        int end = Math.Min(start + options.BlockLength, row.Length), masked = 0;
+        for (int p = start; p < end; p++) if (row.Tokens[p] == maskId) masked++;
+        return masked;
+    }
 
     private int MaxLength() => rows.Max(r => r.Length);
 
-    private bool HasMasks(Row row, int block)
-    {
-        int start = BlockStart(block), end = Math.Min(start + options.BlockLength, row.Length);
-        for (int p = start; p < end; p++) if (row.Tokens[p] == maskId) return true;
-        return false;
-    }
-
-    private void BeginBlock(int block)
-    {
-        int start = BlockStart(block);
-        foreach (var row in rows)
-        {
-            int end = Math.Min(start + options.BlockLength, row.Length), masked = 0;
-            for (int p = start; p < end; p++) if (row.Tokens[p] == maskId) masked++;
-            row.Schedule = TransferSchedule.Compute(masked, options.StepsPerBlock);
-        }
-    }
-
     /// <summary>LLaDA / Fast-dLLM / Learn2PD without a cache: full forwards until the block has no masks.</summary>
-    public void DecodeBlockWithoutCache(int block, CancellationToken cancel)
+    private void DecodeWithoutCache(int block, int start, CancellationToken cancel)
     {
-        BeginBlock(block);
-        int start = BlockStart(block);
         for (int step = 0; ; step++)
         {
             cancel.ThrowIfCancellationRequested();
-            var stepping = rows.Where(r => start < r.Length && HasMasks(r, block)).ToArray();
+            var stepping = rows.Where(r => start < r.Length && MaskedCount(r, start) > 0).ToArray();
             if (stepping.Length == 0) return;
             using var scope = NewDisposeScope();
             int length = MaxLength();
-            // EoTP without a cache searches every masked position after the block start.
-            int windowEnd = options.EndOfTextPrediction ? length : Math.Min(start + options.BlockLength, length);
-            var logits = Forward(CacheMode.None, null, 0, length, KeyMask(length, r => r.Length));
-            var (predictions, confidences) = predictor.Predict(logits.narrow(1, start, windowEnd - start));
-            Forwards++;
-            foreach (var row in stepping) StepRow(row, block, step, predictions, confidences, windowEnd - start);
+            int windowEnd = WindowEnd(start, length);
+            var logits = Forward(null, 0, length, KeyMask(length, r => r.Length));
+            Step(block, step, stepping, logits.narrow(1, start, windowEnd - start));
         }
     }
 
@@ -99,41 +93,53 @@ internal sealed class DecodeRun
     /// records K/V; later steps feed the block and everything after it (prefix) or only the block,
     /// overwriting its cache rows and attending to the rest as recorded (dual).
     /// </summary>
-    public void DecodeBlockWithCache(int block, CancellationToken cancel)
+    private void DecodeWithCache(int block, int start, CancellationToken cancel)
     {
-        BeginBlock(block);
-        int start = BlockStart(block);
         var active = rows.Where(r => start < r.Length).ToArray();
         if (active.Length == 0) return; // Learn2PD: a block past the end of the sequence costs nothing
 
-        using var cache = new KvCache(model.Config.NLayers);
+        using var cache = new KvCache(options.Cache, model.Config.NLayers);
         int cachedLength = MaxLength();
         foreach (var row in rows) row.CachedLength = row.Length;
         using (NewDisposeScope())
         {
-            int windowEnd = Math.Min(start + options.BlockLength, cachedLength);
-            var logits = Forward(CacheMode.Record, cache, 0, cachedLength, KeyMask(cachedLength, r => r.Length));
-            var (predictions, confidences) = predictor.Predict(logits.narrow(1, start, windowEnd - start));
-            Forwards++;
-            foreach (var row in active) StepRow(row, block, 0, predictions, confidences, windowEnd - start);
+            var logits = Forward(cache, 0, cachedLength, KeyMask(cachedLength, r => r.Length));
+            Step(block, 0, active, logits.narrow(1, start, WindowEnd(start, cachedLength) - start));
         }
 
         bool forceStep = options.Refinement == RefinementLoop.DoWhile;
         for (int step = 1; ; step++)
         {
             cancel.ThrowIfCancellationRequested();
-            var stepping = active.Where(r => (forceStep && start < r.Length) || HasMasks(r, block)).ToArray();
+            var stepping = active.Where(r => (forceStep && start < r.Length) || MaskedCount(r, start) > 0).ToArray();
             forceStep = false;
             if (stepping.Length == 0) return;
             using var scope = NewDisposeScope();
             int length = MaxLength();
             int blockEnd = Math.Min(start + options.BlockLength, length);
+            // A dual cache attends to every recorded row, up to each row's length at the block start
+            // (the reference), or only up to its current length once end-of-text cut it (trimmed).
+            Func<Row, int> attended = options.TrimCacheAtCut ? r => r.Length : r => r.CachedLength;
             Tensor logits = options.Cache == CacheKind.Prefix
-                ? Forward(CacheMode.Prefix, cache, start, length, KeyMask(length, r => r.Length))
-                : Forward(CacheMode.Dual, cache, start, blockEnd, KeyMask(cachedLength, r => r.CachedLength));
-            var (predictions, confidences) = predictor.Predict(logits.narrow(1, 0, blockEnd - start));
-            Forwards++;
-            foreach (var row in stepping) StepRow(row, block, step, predictions, confidences, blockEnd - start);
+                ? Forward(cache, start, length, KeyMask(length, r => r.Length))
+                : Forward(cache, start, blockEnd, KeyMask(cachedLength, attended));
+            Step(block, step, stepping, logits.narrow(1, 0, blockEnd - start));
+        }
+    }
+
+    private int WindowEnd(int start, int length) =>
+        endOfText?.WindowEnd(start, options.BlockLength, length) ?? Math.Min(start + options.BlockLength, length);
+
+    /// <summary>One forward's predictions, then policy, end-of-text prediction and commit for each stepping row.</summary>
+    /// <param name="window">Logits [B, W, V] from the block start onwards.</param>
+    private void Step(int block, int step, Row[] stepping, Tensor window)
+    {
+        var (predictions, confidences) = predictor.Predict(window);
+        Forwards++;
+        int width = (int)window.shape[1];
+        foreach (var row in stepping)
+        {
+            StepRow(row, block, step, predictions.AsSpan(row.Index * width, width), confidences.AsSpan(row.Index * width, width));
         }
     }
 
@@ -141,7 +147,7 @@ internal sealed class DecodeRun
     /// One model call over positions [from, to) of every row (doubled for classifier-free guidance);
     /// returns logits [B, to - from, V].
     /// </summary>
-    private Tensor Forward(CacheMode mode, KvCache? cache, int from, int to, Tensor? keyMask)
+    private Tensor Forward(KvCache? cache, int from, int to, Tensor? keyMask)
     {
         bool guided = options.CfgScale > 0;
         int width = to - from, batch = rows.Length * (guided ? 2 : 1);
@@ -160,7 +166,7 @@ internal sealed class DecodeRun
         }
         var input = tensor(ids, [batch, width]).to(model.Device);
         if (guided && keyMask is not null) keyMask = cat([keyMask, keyMask], 0);
-        var logits = mode == CacheMode.None ? model.Forward(input, keyMask) : model.Forward(input, from, cache!, mode, keyMask);
+        var logits = cache is null ? model.Forward(input, keyMask) : model.Forward(input, from, cache, keyMask);
         if (!guided) return logits;
         var halves = logits.chunk(2, 0);
         return halves[1] + (options.CfgScale + 1) * (halves[0] - halves[1]);
@@ -179,10 +185,10 @@ internal sealed class DecodeRun
         return tensor(mask, [rows.Length, length]).to(model.Device);
     }
 
-    /// <summary>Policy, end-of-text prediction and commit for one row; predictions hold W per row.</summary>
-    private void StepRow(Row row, int block, int step, long[] predictions, double[] confidences, int width)
+    /// <summary>Policy, end-of-text prediction and commit for one row; the spans hold its window from the block start.</summary>
+    private void StepRow(Row row, int block, int step, ReadOnlySpan<long> predictions, ReadOnlySpan<double> confidences)
     {
-        int start = BlockStart(block), offset = row.Index * width;
+        int start = answerStart + block * options.BlockLength;
         int n = Math.Min(start + options.BlockLength, row.Length) - start;
         var s = row.Step;
         s.Row = row.Index;
@@ -192,22 +198,15 @@ internal sealed class DecodeRun
         s.AnswerOffset = start - answerStart;
         s.Length = n;
         s.ScheduledCount = step < row.Schedule.Length ? row.Schedule[step] : 0;
-        Array.Copy(predictions, offset, s.Predictions, 0, n);
-        Array.Copy(confidences, offset, s.Confidences, 0, n);
+        predictions[..n].CopyTo(s.Predictions);
+        confidences[..n].CopyTo(s.Confidences);
         for (int j = 0; j < n; j++) s.Masked[j] = row.Tokens[start + j] == maskId;
         s.ResetOutputs();
         policy.Select(s);
         row.Nfe++;
 
-        int? cut = null;
-        if (options.EndOfTextPrediction)
-        {
-            int searched = options.Cache == CacheKind.None ? Math.Min(width, row.Length - start) : n;
-            for (int j = 0; j < searched; j++) row.WindowMasked[j] = row.Tokens[start + j] == maskId;
-            int? relative = EndOfTextPredictor.FindCut(s, predictions.AsSpan(offset, searched),
-                confidences.AsSpan(offset, searched), row.WindowMasked.AsSpan(0, searched), searched, endOfText);
-            if (relative is int r && start + r < row.Length) cut = start + r;
-        }
+        // EoTP reads the tokens as they were before this step's commit.
+        int? cut = endOfText?.FindCut(s, row.Tokens.AsSpan(start, row.Length - start), predictions, confidences);
         for (int j = 0; j < n; j++)
         {
             if (s.Commit[j]) row.Tokens[start + j] = s.CommitTokens[j];
@@ -218,17 +217,16 @@ internal sealed class DecodeRun
             s.Predictions[..n], s.Confidences[..n], s.Masked[..n], s.Commit[..n], s.CommitTokens[..n], cut));
     }
 
-    private sealed class Row(int index, long[] tokens, int pad, int blockLength, int genLength)
+    private sealed class Row(int index, long[] tokens, int pad, int blockLength)
     {
         public int Index { get; } = index;
         public long[] Tokens { get; } = tokens;
         public int Pad { get; } = pad;
         public int Length { get; set; } = tokens.Length;
-        /// <summary>Length when the current block's cache was recorded: the dual cache attends to all of it.</summary>
+        /// <summary>Length when the current block's cache was recorded: the reference's dual cache attends to all of it.</summary>
         public int CachedLength { get; set; } = tokens.Length;
         public int Nfe { get; set; }
         public int[] Schedule { get; set; } = [];
         public BlockStep Step { get; } = new(blockLength);
-        public bool[] WindowMasked { get; } = new bool[genLength];
     }
 }

@@ -5,28 +5,37 @@ namespace Learn2PD.Core.Decoding;
 /// accepted predicts end-of-text, the sequence ends right after the first such position; otherwise,
 /// if any still-masked position in the search window predicts it, the sequence ends right after the
 /// most confident one (which may stay masked and be decoded later). The cut is applied after the
-/// commit and is permanent. Without a cache the window is the rest of the sequence; with a cache,
-/// only the current block is visible.
+/// commit and is permanent. Without a cache the window is the rest of the sequence (the forward saw
+/// it all); with a cache, only the current block is visible.
 /// </summary>
-public static class EndOfTextPredictor
+public sealed class EndOfTextPredictor(long endOfText, long maskId, bool searchesWholeSequence)
 {
-    /// <param name="windowPredictions">Predictions from the block start onwards.</param>
-    /// <param name="windowConfidences">Their confidences.</param>
-    /// <param name="windowMasked">True where the position is still masked (before this step's commit).</param>
-    /// <param name="windowLength">How many window positions the search covers.</param>
-    /// <returns>The new sequence length relative to the block start (cut after that many), or null.</returns>
-    public static int? FindCut(BlockStep step, ReadOnlySpan<long> windowPredictions, ReadOnlySpan<double> windowConfidences,
-        ReadOnlySpan<bool> windowMasked, int windowLength, long endOfText)
+    /// <summary>End (exclusive) of the positions whose predictions a step of this block needs.</summary>
+    public int WindowEnd(int blockStart, int blockLength, int sequenceLength) =>
+        searchesWholeSequence ? sequenceLength : Math.Min(blockStart + blockLength, sequenceLength);
+
+    /// <summary>The row's new length after this step, or null when it keeps its length.</summary>
+    /// <param name="tokens">The row's tokens from the block start to its current end, before this step's commit.</param>
+    /// <param name="predictions">Predictions from the block start onwards (at least the window).</param>
+    /// <param name="confidences">Their confidences.</param>
+    public int? FindCut(BlockStep step, ReadOnlySpan<long> tokens, ReadOnlySpan<long> predictions, ReadOnlySpan<double> confidences)
+    {
+        int? relative = Search(step, tokens, predictions, confidences);
+        return relative is int r && r < tokens.Length ? step.BlockStart + r : null;
+    }
+
+    private int? Search(BlockStep step, ReadOnlySpan<long> tokens, ReadOnlySpan<long> predictions, ReadOnlySpan<double> confidences)
     {
         for (int j = 0; j < step.Length; j++)
         {
             if (step.Accepted[j] && step.Predictions[j] == endOfText) return j + 1;
         }
+        int window = searchesWholeSequence ? Math.Min(predictions.Length, tokens.Length) : step.Length;
         int best = -1;
-        for (int j = 0; j < windowLength; j++)
+        for (int j = 0; j < window; j++)
         {
-            if (!windowMasked[j] || windowPredictions[j] != endOfText) continue;
-            if (best < 0 || windowConfidences[j] > windowConfidences[best]) best = j;
+            if (tokens[j] != maskId || predictions[j] != endOfText) continue;
+            if (best < 0 || confidences[j] > confidences[best]) best = j;
         }
         return best < 0 ? null : best + 1;
     }

@@ -20,6 +20,19 @@ public sealed class OraclePolicy : ICommitPolicy
         this.endOfText = endOfText;
     }
 
+    /// <summary>
+    /// The oracle's perfect end-of-text prediction: the answer length that covers the reference up to
+    /// its first end-of-text, rounded up to whole blocks (blocks past it cost nothing, as after an
+    /// end-of-text cut). EoTP's masked-position rule could cut the answer short of the reference, so a
+    /// benchmark's oracle decodes this length instead.
+    /// </summary>
+    public static int ReferenceLength(long[] reference, long endOfText, int blockLength, int genLength)
+    {
+        int end = Array.IndexOf(reference, endOfText);
+        int used = end < 0 ? reference.Length : end + 1;
+        return Math.Clamp((used + blockLength - 1) / blockLength * blockLength, blockLength, genLength);
+    }
+
     /// <summary>The reference token at a position of the answer.</summary>
     public long ReferenceAt(int row, int answerPosition)
     {

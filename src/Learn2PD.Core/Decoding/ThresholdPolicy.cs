@@ -6,6 +6,9 @@ namespace Learn2PD.Core.Decoding;
 /// </summary>
 public sealed class ThresholdPolicy(double threshold) : ICommitPolicy
 {
+    /// <summary>Fast-dLLM's default τ.</summary>
+    public const double FastDllmThreshold = 0.9;
+
     public double Threshold { get; } = threshold;
 
     public void Select(BlockStep step)

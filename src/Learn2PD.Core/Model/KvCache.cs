@@ -2,48 +2,61 @@ using static TorchSharp.torch;
 
 namespace Learn2PD.Core.Model;
 
-/// <summary>How a forward pass uses a <see cref="KvCache"/> (Fast-dLLM's prefix and dual caches).</summary>
-public enum CacheMode
+/// <summary>Which Fast-dLLM KV cache a decode uses.</summary>
+public enum CacheKind
 {
-    /// <summary>Plain forward over the whole sequence.</summary>
+    /// <summary>Every step is a full forward over the whole sequence.</summary>
     None,
-    /// <summary>Forward over the whole sequence that also stores every layer's keys and values.</summary>
-    Record,
-    /// <summary>Forward over positions [start, T): attends to cached keys of [0, start) and its own.</summary>
+    /// <summary>Full forward at each block start; later steps feed the block and everything after it.</summary>
     Prefix,
-    /// <summary>Forward over a slice [start, start + t): overwrites that slice of the cache, attends to all of it.</summary>
+    /// <summary>Full forward at each block start; later steps feed only the block and overwrite its cache rows.</summary>
     Dual,
 }
 
 /// <summary>
-/// Keys and values of every layer, after RoPE, in the model's dtype: per layer [B, H_kv, T, D].
-/// Caching after RoPE equals the reference's caching before it, because positions are absolute.
-/// The tensors live outside any dispose scope; dispose the cache when the block is done.
+/// Keys and values of every layer, after RoPE, in the model's dtype: per layer [B, H_kv, T, D]. It owns
+/// its update, as gpt-fast's <c>kv_cache.update</c>: the first forward after construction (the block
+/// start, over the whole sequence) records; later forwards over positions [start, start + t) get back
+/// what to attend to: the cached prefix [0, start) and their own keys (prefix), or the whole cache with
+/// their slice overwritten (dual). Caching after RoPE equals the reference's caching before it, because
+/// positions are absolute. The tensors live outside any dispose scope; dispose the cache with its block.
 /// </summary>
 public sealed class KvCache : IDisposable
 {
     private readonly Tensor?[] keys;
     private readonly Tensor?[] values;
 
-    public KvCache(int layers)
+    public KvCache(CacheKind kind, int layers)
     {
+        if (kind == CacheKind.None) throw new ArgumentException("a KV cache needs the prefix or dual kind", nameof(kind));
+        Kind = kind;
         keys = new Tensor?[layers];
         values = new Tensor?[layers];
     }
 
-    /// <summary>Number of cached positions (0 before the first recording forward).</summary>
+    public CacheKind Kind { get; }
+
+    /// <summary>Number of cached positions (0 before the recording forward).</summary>
     public long Length => keys[0]?.shape[2] ?? 0;
 
-    internal (Tensor Keys, Tensor Values) Layer(int layer) =>
-        (keys[layer] ?? throw new InvalidOperationException("the KV cache has not been recorded yet"),
-         values[layer]!);
-
-    internal void Store(int layer, Tensor k, Tensor v)
+    /// <summary>
+    /// The keys and values layer <paramref name="layer"/> attends to, given its own [B, H_kv, t, D] keys
+    /// and values of positions start..start+t-1.
+    /// </summary>
+    internal (Tensor Keys, Tensor Values) Update(int layer, long start, Tensor k, Tensor v)
     {
-        keys[layer]?.Dispose();
-        values[layer]?.Dispose();
-        keys[layer] = k.detach().clone().DetachFromDisposeScope();
-        values[layer] = v.detach().clone().DetachFromDisposeScope();
+        if (keys[layer] is not { } cachedKeys || values[layer] is not { } cachedValues)
+        {
+            if (start != 0) throw new InvalidOperationException("the KV cache must be recorded by a forward over the whole sequence first");
+            keys[layer] = k.detach().clone().DetachFromDisposeScope();
+            values[layer] = v.detach().clone().DetachFromDisposeScope();
+            return (k, v);
+        }
+        if (Kind == CacheKind.Prefix)
+            return (cat([cachedKeys.narrow(2, 0, start), k], 2), cat([cachedValues.narrow(2, 0, start), v], 2));
+        cachedKeys.narrow(2, start, k.shape[2]).copy_(k);
+        cachedValues.narrow(2, start, v.shape[2]).copy_(v);
+        return (cachedKeys, cachedValues);
     }
 
     public void Dispose()

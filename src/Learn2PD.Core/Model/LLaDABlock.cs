@@ -49,7 +49,7 @@ public sealed class LLaDABlock : nn.Module
 
     /// <param name="x">[B, t, d] hidden states of positions start..start+t-1.</param>
     /// <param name="keyMask">[B, 1, 1, T_keys] bool, true where a key may be attended; null for all.</param>
-    public Tensor Forward(Tensor x, long start, Tensor? keyMask, KvCache? cache, CacheMode mode, int layer)
+    public Tensor Forward(Tensor x, long start, Tensor? keyMask, KvCache? cache, int layer)
     {
         long b = x.shape[0], t = x.shape[1];
         var h = attn_norm.forward(x);
@@ -57,28 +57,7 @@ public sealed class LLaDABlock : nn.Module
         var k = rope.Apply(k_proj.forward(h).view(b, t, nKvHeads, headDim).transpose(1, 2), start); // [B, Hkv, t, D]
         var v = v_proj.forward(h).view(b, t, nKvHeads, headDim).transpose(1, 2);                    // [B, Hkv, t, D]
 
-        switch (mode)
-        {
-            case CacheMode.Record:
-                cache!.Store(layer, k, v);
-                break;
-            case CacheMode.Prefix:
-            {
-                var (ck, cv) = cache!.Layer(layer);
-                k = cat([ck.narrow(2, 0, start), k], 2);
-                v = cat([cv.narrow(2, 0, start), v], 2);
-                break;
-            }
-            case CacheMode.Dual:
-            {
-                var (ck, cv) = cache!.Layer(layer);
-                ck.narrow(2, start, t).copy_(k);
-                cv.narrow(2, start, t).copy_(v);
-                k = ck;
-                v = cv;
-                break;
-            }
-        }
+        if (cache is not null) (k, v) = cache.Update(layer, start, k, v);
 
         if (nKvHeads != nHeads)
         {

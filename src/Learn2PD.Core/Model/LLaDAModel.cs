@@ -31,18 +31,21 @@ public sealed class LLaDAModelLM : nn.Module
 
     /// <summary>Logits [B, T, embedding_size] for token ids [B, T] (plain bidirectional forward).</summary>
     public Tensor Forward(Tensor inputIds, Tensor? keyMask = null) =>
-        model.transformer.Forward(inputIds, 0, keyMask, null, CacheMode.None);
+        model.transformer.Forward(inputIds, 0, keyMask, null);
 
     /// <summary>
     /// Forward with a KV cache. <paramref name="inputIds"/> [B, t] hold positions start..start+t-1 of a
     /// sequence of <c>T</c> tokens; <paramref name="keyMask"/> is [B, T] (true = real token) or null.
-    /// Record: start = 0, t = T, fills the cache. Prefix: t = T - start, uses cached keys of [0, start).
-    /// Dual: overwrites cached keys of [start, start + t) and attends to all T.
+    /// The cache's first forward records it (start = 0, t = T); then a prefix cache takes t = T - start
+    /// and a dual cache any slice [start, start + t) (see <see cref="KvCache"/>).
     /// </summary>
-    public Tensor Forward(Tensor inputIds, long start, KvCache cache, CacheMode mode, Tensor? keyMask = null) =>
-        model.transformer.Forward(inputIds, start, keyMask, cache, mode);
+    public Tensor Forward(Tensor inputIds, long start, KvCache cache, Tensor? keyMask = null) =>
+        model.transformer.Forward(inputIds, start, keyMask, cache);
 
     public long ParameterCount() => parameters().Sum(p => p.numel());
+
+    /// <summary>Readies the non-parameter state (the RoPE tables) for <paramref name="device"/>, once the weights are there.</summary>
+    internal void PlaceOn(Device device) => model.transformer.PlaceRotaryTables(device);
 }
 
 /// <summary>The <c>model</c> level of the checkpoint hierarchy (LLaDAModel in the reference).</summary>
@@ -63,6 +66,7 @@ public sealed class LLaDAModel : nn.Module
 public sealed class Transformer : nn.Module
 {
     private readonly LLaDAConfig config;
+    private readonly RotaryEmbedding rope;
 
 #pragma warning disable IDE1006
     public TokenEmbedding wte;
@@ -74,7 +78,7 @@ public sealed class Transformer : nn.Module
     public Transformer(LLaDAConfig config, Device? device, ScalarType? dtype) : base(nameof(Transformer))
     {
         this.config = config;
-        var rope = new RotaryEmbedding(config.HeadDim, config.RopeTheta);
+        rope = new RotaryEmbedding(config.HeadDim, config.RopeTheta, config.MaxSequenceLength, device);
         wte = new TokenEmbedding(config.EmbeddingSize, config.DModel, device, dtype);
         blocks = new ModuleList<LLaDABlock>(
             Enumerable.Range(0, config.NLayers).Select(_ => new LLaDABlock(config, rope, device, dtype)).ToArray());
@@ -83,13 +87,16 @@ public sealed class Transformer : nn.Module
         RegisterComponents();
     }
 
-    internal Tensor Forward(Tensor inputIds, long start, Tensor? keyMask, KvCache? cache, CacheMode mode)
+    /// <summary>The RoPE tables follow the weights when a checkpoint is loaded onto a device.</summary>
+    internal void PlaceRotaryTables(Device device) => rope.MoveTo(device);
+
+    internal Tensor Forward(Tensor inputIds, long start, Tensor? keyMask, KvCache? cache)
     {
         using var scope = NewDisposeScope();
         // SDPA takes a boolean mask broadcast over heads and queries: [B, 1, 1, T_keys].
         var mask = keyMask?.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1);
         var x = wte.forward(inputIds);                                     // [B, t, d]
-        for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, start, mask, cache, mode, i);
+        for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, start, mask, cache, i);
         x = ln_f.forward(x);
         var logits = ff_out is null ? F.linear(x, wte.weight) : ff_out.forward(x); // [B, t, V]
         return logits.MoveToOuterDisposeScope();

@@ -4,13 +4,6 @@ using Learn2PD.Core.Filter;
 
 namespace Learn2PD.Train.FilterTraining;
 
-/// <summary>
-/// The filter policy at one τ_f on the validation prompts: mean NFE, the share of prompts whose
-/// answer agrees with the reference (by the sweep's comparison: the same final answer, or the same
-/// ids), and the share of equal answer ids.
-/// </summary>
-public sealed record CalibrationPoint(double Threshold, double MeanNfe, double Agreement, double TokenAgreement);
-
 /// <summary>The suggested τ_f; <see cref="MeetsAgreement"/> is false when no τ_f reached the target (then: the most faithful one).</summary>
 public sealed record CalibrationChoice(CalibrationPoint Point, bool MeetsAgreement);
 

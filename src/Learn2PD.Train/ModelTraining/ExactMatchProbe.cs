@@ -13,7 +13,7 @@ public static class ExactMatchProbe
     public static double Measure(BlockDecoder decoder, LLaDATokenizer tokenizer, IReadOnlyList<GsmProblem> problems,
         int genLength, int blockLength = 32, int batchSize = 16)
     {
-        var options = new DecodeOptions { GenLength = genLength, BlockLength = blockLength, Steps = genLength }.Validate();
+        var options = DecodeOptions.Baseline(genLength, blockLength);
         int correct = 0;
         for (int i = 0; i < problems.Count; i += batchSize)
         {

@@ -21,7 +21,7 @@ public sealed class OracleLabels
     public OracleLabels(BlockDecoder decoder, int genLength, int blockLength)
     {
         this.decoder = decoder;
-        Baseline = new DecodeOptions { GenLength = genLength, BlockLength = blockLength, Steps = genLength }.Validate();
+        Baseline = DecodeOptions.Baseline(genLength, blockLength);
     }
 
     /// <summary>The reference decode's settings; the oracle runs with the same (it ignores the schedule).</summary>

@@ -45,7 +45,7 @@ public sealed class InspectCommandTests : IDisposable
     {
         File.Copy(GoldenData.Path("llada-8b-instruct", "config.json"), _dir.File("config.json"));
         // The real index maps LLaDA-8B-Instruct's 291 tensors onto 6 bf16 shards; rebuild it from the names.
-        var names = new LLaDAModelLM(LLaDAConfig.Load(_dir.Path), META, ScalarType.BFloat16).named_parameters().Select(p => p.name).ToList();
+        var names = new LLaDAModelLM(LLaDAConfigJson.Load(_dir.Path), META, ScalarType.BFloat16).named_parameters().Select(p => p.name).ToList();
         var weightMap = new JsonObject();
         for (int i = 0; i < names.Count; i++) weightMap[names[i]] = $"model-{i * 6 / names.Count + 1:00000}-of-00006.safetensors";
         var index = new JsonObject { ["metadata"] = new JsonObject { ["total_size"] = 16_031_162_368L }, ["weight_map"] = weightMap };

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Learn2PD.Core.Decoding;
+using Learn2PD.Core.Model;
 using Learn2PD.Tests.Decoding;
 using Learn2PD.Tests.Support;
 
@@ -14,13 +16,14 @@ public sealed class DecodeCommandTests
         {
             "decode", "--model", GoldenData.Path("llada-tiny", "model"), "--prompt-ids", string.Join(",", c.PromptIds),
             "--gen-length", $"{c.Options.GenLength}", "--block-length", $"{c.Options.BlockLength}", "--steps", $"{c.Options.Steps}",
-            "--policy", c.PolicyName, "--cache", c.Options.Cache.ToString().ToLowerInvariant(), "--output", "json",
+            "--policy", c.Method.Policy.ToString().ToLowerInvariant(), "--cache", c.Options.Cache.ToString().ToLowerInvariant(), "--output", "json",
         };
         if (c.Options.EndOfTextPrediction) args.Add("--eotp");
-        if (c.Threshold is double t) args.AddRange(["--threshold", $"{t}"]);
-        if (c.AcceptThreshold is double a) args.AddRange(["--filter", GoldenData.Path("llada-tiny", "filter.safetensors"), "--accept-threshold", $"{a}"]);
+        if (c.Method.Policy == PolicyKind.Threshold) args.AddRange(["--threshold", $"{c.Method.Parameter}"]);
+        if (c.Method.Policy == PolicyKind.Filter) args.AddRange(["--filter", GoldenData.Path("llada-tiny", "filter.safetensors"), "--accept-threshold", $"{c.Method.Parameter}"]);
+        if (c.Options.EndOfTextPrediction && c.Options.Cache == CacheKind.Dual) args.Add("--reference-cache");
         if (c.Options.CfgScale > 0) args.AddRange(["--cfg-scale", $"{c.Options.CfgScale}"]);
-        if (c.Options.Refinement == Learn2PD.Core.Decoding.RefinementLoop.DoWhile) args.AddRange(["--refinement", "do-while"]);
+        if (c.Options.Refinement == RefinementLoop.DoWhile) args.AddRange(["--refinement", "do-while"]);
         return args.ToArray();
     }
 
@@ -45,10 +48,13 @@ public sealed class DecodeCommandTests
     [InlineData("--gen-length 30 --block-length 8", "not a multiple of --block-length")]
     [InlineData("--gen-length 32 --block-length 8 --steps 6", "not a multiple of the block count")]
     [InlineData("--policy threshold --threshold 1.5", "--threshold must be in (0, 1]")]
-    [InlineData("--policy greedy", "--policy must be one of fixed, threshold, filter, oracle")]
-    [InlineData("--cache paged", "--cache must be one of none, prefix, dual")]
     [InlineData("--gen-length 4096", "exceeds the model's maximum length")]
-    [InlineData("--policy filter --filter FILTER --block-length 16 --gen-length 32", "reads 32 confidences but --block-length is 16")]
+    [InlineData("--policy filter --filter FILTER --block-length 16 --gen-length 32", "reads blocks of 32 confidences but --block-length is 16")]
+    [InlineData("--filter FILTER", "--filter is only used with --policy filter")]
+    [InlineData("--accept-threshold 0.5", "--accept-threshold is only used with --policy filter")]
+    [InlineData("--threshold 0.5", "--threshold is only used with --policy threshold")]
+    [InlineData("--reference-ids 1,2", "--reference-ids is only used with --policy oracle")]
+    [InlineData("--policy filter --filter missing.pth", "missing.pth: filter file not found")]
     [InlineData("--cfg-scale 1 --cache dual", "--cfg-scale needs --cache none")]
     public void Decode_BadSetting_FailsWithOneLineNamingIt(string settings, string message)
     {
@@ -65,8 +71,27 @@ public sealed class DecodeCommandTests
         Assert.Equal("", output);
     }
 
+    [Theory]
+    [InlineData("--policy greedy", "--policy: 'greedy' is not one of fixed, threshold, filter, oracle")]
+    [InlineData("--cache paged", "--cache: 'paged' is not one of none, prefix, dual")]
+    [InlineData("--gen-length abc", "--gen-length: 'abc' is not a whole number")]
+    [InlineData("--gen-lenght 64", "Unrecognized command or argument '--gen-lenght'. (did you mean --gen-length?)")]
+    public void Decode_UnparsableCommandLine_IsTwoLines_WithAPointerToHelp(string settings, string message)
+    {
+        var (code, output, error) = CliRunner.Run(["decode", "--prompt-ids", "1,2,3", .. settings.Split(' ')]);
+
+        Assert.Equal(1, code);
+        var lines = error.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.Equal($"error: {message}", lines[0]);
+        Assert.Equal("see: l2pd decode --help", lines[1]);
+        Assert.Equal("", output);
+    }
+
     [SkippableTheory]
     [InlineData("--prompt-ids", "1,999", "token id 999 is outside the vocabulary")]
+    [InlineData("--prompt-ids", "1,250", "is the mask token")]
+    [InlineData("--prompt", "", "--prompt is empty")]
     [InlineData("--prompt-ids", "1,x", "'x' is not a token id")]
     [InlineData("--prompt", "hello", "has no tokenizer.json")]
     public void Decode_BadPrompt_FailsWithOneLine(string option, string value, string message)

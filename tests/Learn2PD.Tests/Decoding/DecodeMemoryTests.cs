@@ -1,3 +1,4 @@
+using Learn2PD.Core.Model;
 using Learn2PD.Core.Decoding;
 using Learn2PD.Tests.Support;
 using TorchSharp;

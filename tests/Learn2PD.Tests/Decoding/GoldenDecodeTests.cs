@@ -1,3 +1,4 @@
+using Learn2PD.Core.Model;
 using System.Text.Json;
 using Learn2PD.Core.Decoding;
 using Learn2PD.Tests.Support;
@@ -34,17 +35,11 @@ public sealed class GoldenDecodeTests
     }
 }
 
-/// <summary>One case of decode_cases.json, mapped onto this project's options and policies.</summary>
-internal sealed record GoldenCase(string Name, int[] PromptIds, long[] ExpectedIds, int ExpectedNfe, DecodeOptions Options,
-    string PolicyName, double? Threshold, double? AcceptThreshold)
+/// <summary>One case of decode_cases.json, mapped onto this project's options and a registered method.</summary>
+internal sealed record GoldenCase(string Name, int[] PromptIds, long[] ExpectedIds, int ExpectedNfe, DecodeOptions Options, DecodingMethod Method)
 {
-    public ICommitPolicy Policy() => PolicyName switch
-    {
-        "fixed" => new FixedSchedulePolicy(),
-        "threshold" => new ThresholdPolicy(Threshold!.Value),
-        "filter" => new FilterPolicy(GoldenModels.Filter(), AcceptThreshold!.Value),
-        _ => throw new InvalidOperationException($"unknown policy {PolicyName}"),
-    };
+    public ICommitPolicy Policy() =>
+        Method.CreatePolicy(Method.NeedsFilter ? new PolicyInputs(new Learn2PD.Core.Filter.LoadedFilter(GoldenModels.Filter(), 0.9, "golden")) : new PolicyInputs());
 }
 
 internal static class GoldenCases
@@ -77,6 +72,8 @@ internal static class GoldenCases
                 Cache = cache switch { "prefix" => CacheKind.Prefix, "dual" => CacheKind.Dual, _ => CacheKind.None },
                 // Fast-dLLM's first release ran its cache refinement as a do-while loop.
                 Refinement = reference.StartsWith("NVlabs/Fast-dLLM", StringComparison.Ordinal) ? RefinementLoop.DoWhile : RefinementLoop.CheckFirst,
+                // The reference's dual cache keeps attending to positions an end-of-text cut removed.
+                TrimCacheAtCut = false,
                 Temperature = c.GetProperty("temperature").GetDouble(),
                 CfgScale = c.TryGetProperty("cfg_scale", out var cfg) ? cfg.GetDouble() : 0,
             }.Validate();
@@ -86,9 +83,14 @@ internal static class GoldenCases
                 c.GetProperty("expected_ids").EnumerateArray().Select(e => e.GetInt64()).ToArray(),
                 c.GetProperty("expected_nfe").GetInt32(),
                 options,
-                c.GetProperty("policy").GetString()!,
-                c.TryGetProperty("threshold", out var t) ? t.GetDouble() : null,
-                c.TryGetProperty("accept_thres", out var a) ? a.GetDouble() : null));
+                DecodingMethods.Compose(c.GetProperty("policy").GetString()! switch
+                {
+                    "fixed" => PolicyKind.Fixed,
+                    "threshold" => PolicyKind.Threshold,
+                    "filter" => PolicyKind.Filter,
+                    var other => throw new InvalidOperationException($"unknown policy {other}"),
+                }, options.EndOfTextPrediction, options.Cache,
+                c.TryGetProperty("threshold", out var t) ? t.GetDouble() : c.TryGetProperty("accept_thres", out var a) ? a.GetDouble() : null)));
         }
         return list;
     }

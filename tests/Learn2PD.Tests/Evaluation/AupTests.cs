@@ -1,4 +1,4 @@
-using Learn2PD.Cli.Eval;
+using Learn2PD.Eval;
 
 namespace Learn2PD.Tests.Evaluation;
 

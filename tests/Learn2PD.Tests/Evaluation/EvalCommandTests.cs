@@ -1,7 +1,8 @@
+using Learn2PD.Core.Decoding;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Learn2PD.Cli.Commands;
-using Learn2PD.Cli.Eval;
+using Learn2PD.Eval;
 using Learn2PD.Core.Filter;
 using Learn2PD.Tests.Checkpoints;
 
@@ -47,7 +48,7 @@ public sealed class EvalCommandTests : IDisposable
 
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, EvalReport.JsonFile)))!;
         var results = json["results"]!.AsArray();
-        Assert.Equal(20, results.Count);
+        Assert.Equal(2 * DecodingMethods.All.Count, results.Count);
         foreach (string field in new[] { "method", "gen_length", "n", "accuracy", "mean_nfe", "tokens_per_second", "tpf", "speedup_nfe", "speedup_time", "agreement" })
             Assert.All(results, r => Assert.NotNull(r![field]));
         var baseline = results.First(r => (string)r!["method"]! == "baseline" && (int)r["gen_length"]! == 64)!;
@@ -57,7 +58,7 @@ public sealed class EvalCommandTests : IDisposable
         Assert.NotNull(json["machine"]!["logical_cores"]);
         Assert.NotNull(json["versions"]!["torchsharp"]);
         Assert.Equal(2, json["aup"]!.AsArray().Count);
-        Assert.Equal(10 * 2 + 10 * 1, json["samples"]!.AsArray().Count);
+        Assert.Equal(DecodingMethods.All.Count * (2 + 1), json["samples"]!.AsArray().Count);
         Assert.All(json["samples"]!.AsArray(), s => Assert.Null(s!["answer_ids"]));
 
         byte[] png = File.ReadAllBytes(Path.Combine(outDir, EvalReport.ChartFile));

@@ -1,4 +1,4 @@
-using Learn2PD.Cli.Eval;
+using Learn2PD.Eval;
 using Learn2PD.Core;
 using Learn2PD.Core.Checkpoints;
 using Learn2PD.Train.Tasks;

@@ -1,5 +1,4 @@
-using Learn2PD.Cli.Commands;
-using Learn2PD.Cli.Eval;
+using Learn2PD.Eval;
 using Learn2PD.Core;
 
 namespace Learn2PD.Tests.Evaluation;
@@ -7,11 +6,11 @@ namespace Learn2PD.Tests.Evaluation;
 public sealed class LengthPlanTests
 {
     private static IReadOnlyList<LengthPlan> Parse(string lengths, string? limits) =>
-        EvalCommand.ParseLengths(lengths, limits, blockLength: 32, EvalMethod.All, seed: 0);
+        EvalRequest.ParseLengths(lengths, limits, blockLength: 32);
 
     [Fact]
     public void Default_FewerSamplesAtTheLongLength() =>
-        Assert.Equal([new LengthPlan(256, EvalCommand.DefaultShortLimit), new LengthPlan(1024, EvalCommand.DefaultLongLimit)], Parse("256,1024", null));
+        Assert.Equal([new LengthPlan(256, EvalRequest.DefaultShortLimit), new LengthPlan(1024, EvalRequest.DefaultLongLimit)], Parse("256,1024", null));
 
     [Fact]
     public void OneLimit_AppliesToEveryLength() =>

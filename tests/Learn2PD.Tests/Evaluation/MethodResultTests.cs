@@ -1,4 +1,5 @@
-using Learn2PD.Cli.Eval;
+using Learn2PD.Core.Decoding;
+using Learn2PD.Eval;
 
 namespace Learn2PD.Tests.Evaluation;
 
@@ -27,7 +28,7 @@ public sealed class MethodResultTests
     private static readonly LengthPlan[] Length = [new(64, 10)];
 
     private static IReadOnlyList<MethodResult> Summarize(EvalMetric metric = EvalMetric.Strict) =>
-        MethodResult.Summarize([.. Baseline, .. Fast], EvalMethod.ParseList("l2p+eotp"), Length, metric);
+        MethodResult.Summarize([.. Baseline, .. Fast], EvalRequest.ParseMethods("l2p+eotp"), Length, metric);
 
     [Fact]
     public void Baseline_HasTpfOne_AndNoSpeedUp()
@@ -74,7 +75,7 @@ public sealed class MethodResultTests
     [Fact]
     public void Limit_CountsOnlyTheFirstSamples_AndWithoutBaselineThereIsNoSpeedUp()
     {
-        var results = MethodResult.Summarize(Fast, EvalMethod.ParseList("l2p+eotp"), [new LengthPlan(64, 1)], EvalMetric.Strict);
+        var results = MethodResult.Summarize(Fast, EvalRequest.ParseMethods("l2p+eotp"), [new LengthPlan(64, 1)], EvalMetric.Strict);
 
         var only = Assert.Single(results);
         Assert.Equal(1, only.N);

@@ -1,4 +1,4 @@
-using Learn2PD.Cli.Eval;
+using Learn2PD.Eval;
 using Learn2PD.Core;
 using Learn2PD.Core.Checkpoints;
 using Learn2PD.Core.Decoding;
@@ -21,12 +21,12 @@ public sealed class ResultStoreTests : IDisposable
         BlockLength = blockLength, Seed = 0, Device = "cpu", DType = "fp32",
     };
 
-    private static readonly IReadOnlyList<EvalMethod> Methods = EvalMethod.ParseList("eotp,oracle");
+    private static readonly IReadOnlyList<DecodingMethod> Methods = EvalRequest.ParseMethods("eotp,oracle");
 
     private static IReadOnlyList<EvalSample> Samples(int count) =>
         EvalData.Load(new EvalDataOptions(), Tiny.Value.Tokenizer!, count);
 
-    private static EvalRunner Runner() => new(new BlockDecoder(Tiny.Value.Model), Tiny.Value.Tokenizer!, filter: null, 0.9, blockLength: 32, seed: 0);
+    private static EvalRunner Runner() => new(new BlockDecoder(Tiny.Value.Model), Tiny.Value.Tokenizer!, filter: null, blockLength: 32, seed: 0);
 
     private static int Run(ResultStore store, int limit)
     {

@@ -7,12 +7,12 @@ namespace Learn2PD.Tests.Model;
 /// <summary>Settings the model does not implement are refused with a message naming the field.</summary>
 public sealed class ConfigValidationTests
 {
-    private static JsonObject Valid() => LLaDAConfig.Small(vocabSize: 64, maskTokenId: 62, eosTokenId: 63, dModel: 32, nHeads: 4, nLayers: 1, mlpHiddenSize: 64).ToJson();
+    private static JsonObject Valid() => LLaDAConfigJson.ToJson(LLaDAConfig.Small(vocabSize: 64, maskTokenId: 62, eosTokenId: 63, dModel: 32, nHeads: 4, nLayers: 1, mlpHiddenSize: 64));
 
     [Fact]
     public void FromJson_SmallPresetRoundTrips()
     {
-        var config = LLaDAConfig.FromJson(Valid(), "config.json");
+        var config = LLaDAConfigJson.FromJson(Valid(), "config.json");
         Assert.Equal(32, config.DModel);
         Assert.Equal(8, config.HeadDim);
         Assert.Equal(62, config.MaskTokenId);
@@ -37,7 +37,7 @@ public sealed class ConfigValidationTests
         var json = Valid();
         json[field] = JsonNode.Parse(value);
 
-        var error = Assert.Throws<Learn2PdException>(() => LLaDAConfig.FromJson(json, "my/config.json"));
+        var error = Assert.Throws<Learn2PdException>(() => LLaDAConfigJson.FromJson(json, "my/config.json"));
 
         Assert.Contains($"'{field}'", error.Message);
         Assert.Contains("my/config.json", error.Message);
@@ -52,7 +52,7 @@ public sealed class ConfigValidationTests
     {
         var json = Valid();
         json.Remove(field);
-        var error = Assert.Throws<Learn2PdException>(() => LLaDAConfig.FromJson(json, "config.json"));
+        var error = Assert.Throws<Learn2PdException>(() => LLaDAConfigJson.FromJson(json, "config.json"));
         Assert.Contains($"'{field}'", error.Message);
     }
 
@@ -61,7 +61,7 @@ public sealed class ConfigValidationTests
     {
         var json = Valid();
         json["n_kv_heads"] = 2;
-        Assert.Equal(2, LLaDAConfig.FromJson(json, "config.json").NKvHeads);
+        Assert.Equal(2, LLaDAConfigJson.FromJson(json, "config.json").NKvHeads);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class ConfigValidationTests
         File.WriteAllText(path, "{ not json");
         try
         {
-            var error = Assert.Throws<Learn2PdException>(() => LLaDAConfig.Load(path));
+            var error = Assert.Throws<Learn2PdException>(() => LLaDAConfigJson.Load(path));
             Assert.Contains(path, error.Message);
             Assert.DoesNotContain("\n", error.Message);
         }

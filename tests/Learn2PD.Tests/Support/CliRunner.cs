@@ -2,30 +2,14 @@ using Learn2PD.Cli;
 
 namespace Learn2PD.Tests.Support;
 
-/// <summary>Runs `l2pd` in-process with captured stdout and stderr (tests using it share one non-parallel collection).</summary>
+/// <summary>Runs `l2pd` in-process with its output and error writers captured (tests using it share one non-parallel collection: libtorch's thread count is global).</summary>
 internal static class CliRunner
 {
-    private static readonly Lock Gate = new();
-
     public static (int ExitCode, string Out, string Error) Run(params string[] args)
     {
-        lock (Gate)
-        {
-            var (oldOut, oldError) = (Console.Out, Console.Error);
-            var (output, error) = (new StringWriter(), new StringWriter());
-            Console.SetOut(output);
-            Console.SetError(error);
-            try
-            {
-                int code = CliApp.Run(args);
-                return (code, output.ToString(), error.ToString());
-            }
-            finally
-            {
-                Console.SetOut(oldOut);
-                Console.SetError(oldError);
-            }
-        }
+        var (output, error) = (new StringWriter(), new StringWriter());
+        int code = CliApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
     }
 }
 

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Learn2PD.Cli.Eval;
+namespace Learn2PD.Eval;
 
 /// <summary>
 /// One decode of one sample by one method at one generation length: cost, output and score. Written
 /// to samples.jsonl as soon as it finishes, so a killed run resumes where it stopped.
 /// </summary>
-internal sealed record SampleRecord
+public sealed record SampleRecord
 {
     public required string Method { get; init; }
     public required int GenLength { get; init; }
@@ -48,7 +48,7 @@ internal sealed record SampleRecord
 }
 
 /// <summary>Which of lm-eval's GSM8K scorers the accuracy column uses (exact-match data scores the same either way).</summary>
-internal enum EvalMetric
+public enum EvalMetric
 {
     Strict,
     Flexible,

@@ -4,7 +4,7 @@ using Learn2PD.Core.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Learn2PD.Cli.Bench;
+namespace Learn2PD.Eval.Bench;
 
 /// <summary>
 /// Checkpoint load throughput on a synthetic two-shard bf16 checkpoint of LLaDA-8B-sized [4096, 4096]
@@ -12,11 +12,11 @@ namespace Learn2PD.Cli.Bench;
 /// On the project's 2-core VM the first touch of fresh memory dominates (~500 MB/s); libtorch's
 /// THP_MEM_ALLOC_ENABLE=1 (2 MB pages, which l2pd sets) made the bf16 load ~8x faster.
 /// </summary>
-internal static class LoadBenchmark
+public static class LoadBenchmark
 {
     private const int Dim = 4096;
 
-    public static void Run(int megabytes)
+    public static void Run(int megabytes, TextWriter output)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"l2pd-bench-load-{Environment.ProcessId}");
         Directory.CreateDirectory(dir);
@@ -25,11 +25,11 @@ internal static class LoadBenchmark
             int count = Math.Max(2, megabytes / (Dim * Dim * 2 >> 20));
             WriteCheckpoint(dir, count);
             long bytes = (long)count * Dim * Dim * 2;
-            Console.WriteLine($"{count} bf16 tensors [{Dim}, {Dim}] in 2 shards, {bytes / 1e6:F0} MB (warm page cache)");
-            Measure("raw file read (64 MB buffer)", bytes, () => ReadFilesRaw(dir));
+            output.WriteLine($"{count} bf16 tensors [{Dim}, {Dim}] in 2 shards, {bytes / 1e6:F0} MB (warm page cache)");
+            Measure(output, "raw file read (64 MB buffer)", bytes, () => ReadFilesRaw(dir));
             foreach (var dtype in new[] { torch.ScalarType.BFloat16, torch.ScalarType.Float32 })
             {
-                Measure($"StateDictLoader.LoadInto → {dtype} CPU", bytes, () =>
+                Measure(output, $"StateDictLoader.LoadInto → {dtype} CPU", bytes, () =>
                 {
                     using var module = MetaModule(count);
                     StateDictLoader.LoadInto(module, CheckpointDirectory.Open(dir), dtype, torch.CPU);
@@ -42,13 +42,13 @@ internal static class LoadBenchmark
         }
     }
 
-    private static void Measure(string what, long bytes, Action action)
+    private static void Measure(TextWriter output, string what, long bytes, Action action)
     {
         GC.Collect();
         var clock = Stopwatch.StartNew();
         action();
         double seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine(FormattableString.Invariant($"{what,-44} {seconds,6:F2} s  {bytes / 1e6 / seconds,7:F0} MB/s"));
+        output.WriteLine(FormattableString.Invariant($"{what,-44} {seconds,6:F2} s  {bytes / 1e6 / seconds,7:F0} MB/s"));
     }
 
     private static Sequential MetaModule(int count) =>

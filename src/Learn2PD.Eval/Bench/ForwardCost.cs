@@ -1,9 +1,9 @@
 using Learn2PD.Core.Model;
 
-namespace Learn2PD.Cli.Bench;
+namespace Learn2PD.Eval.Bench;
 
 /// <summary>Floating-point work of one LLaDA forward: matmuls (2 per weight per token) plus attention.</summary>
-internal static class ForwardCost
+public static class ForwardCost
 {
     /// <summary>FLOPs for a forward over <paramref name="tokens"/> tokens of a batch-1 sequence.</summary>
     public static double Flops(LLaDAConfig c, long tokens)

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Learn2PD.Core;
 
-namespace Learn2PD.Cli.Eval;
+namespace Learn2PD.Eval;
 
 /// <summary>
 /// <c>DIR/samples.jsonl</c>: the run's settings on the first line, then one <see cref="SampleRecord"/>
@@ -11,7 +11,7 @@ namespace Learn2PD.Cli.Eval;
 /// its settings match, and refuses (naming what differs) when they do not, unless told to start fresh.
 /// A line cut off by a killed process is dropped.
 /// </summary>
-internal sealed class ResultStore : IDisposable
+public sealed class ResultStore : IDisposable
 {
     public const string FileName = "samples.jsonl";
 

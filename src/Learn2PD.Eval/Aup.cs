@@ -1,4 +1,4 @@
-namespace Learn2PD.Cli.Eval;
+namespace Learn2PD.Eval;
 
 /// <summary>
 /// AUP, Accuracy Under Parallelism (hao-ai-lab, 2025): the area under the accuracy-vs-TPF curve,
@@ -7,7 +7,7 @@ namespace Learn2PD.Cli.Eval;
 /// AUP = ρ1·y1 + ½ Σ_{i≥2} (ρi − ρ(i−1)) (yi·W(yi) + y(i−1)·W(y(i−1))), W(y) = min(exp(−3 (1 − y / y_max)), 1),
 /// y_max the best accuracy of all the points.
 /// </summary>
-internal static class Aup
+public static class Aup
 {
     public const double AccuracyDrop = 5;
 

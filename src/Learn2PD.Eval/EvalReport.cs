@@ -5,22 +5,23 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Learn2PD.Core;
+using Learn2PD.Core.Decoding;
 
-namespace Learn2PD.Cli.Eval;
+namespace Learn2PD.Eval;
 
 /// <summary>AUP of one generation length, over the methods that ran there (the oracle left out: it reads the answers).</summary>
-internal sealed record AupResult(int GenLength, double Aup, IReadOnlyList<string> Methods)
+public sealed record AupResult(int GenLength, double Aup, IReadOnlyList<string> Methods)
 {
     public static IReadOnlyList<AupResult> Compute(IReadOnlyList<MethodResult> results) =>
         results.GroupBy(r => r.GenLength).Select(g =>
         {
-            var counted = g.Where(r => !EvalMethod.Find(r.Method).UsesReference).ToArray();
+            var counted = g.Where(r => !DecodingMethods.Parse(r.Method).NeedsReference).ToArray();
             return new AupResult(g.Key, Eval.Aup.Compute(counted.Select(r => (r.Tpf, r.Accuracy)).ToArray()), counted.Select(r => r.Method).ToArray());
         }).Where(a => a.Methods.Count > 0).ToArray();
 }
 
 /// <summary>The benchmark's outputs: the markdown table and results.json.</summary>
-internal static class EvalReport
+public static class EvalReport
 {
     public const string MarkdownFile = "results.md";
     public const string JsonFile = "results.json";
@@ -102,7 +103,6 @@ internal static class EvalReport
         ["l2pd"] = typeof(EvalReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
         ["dotnet"] = RuntimeInformation.FrameworkDescription,
         ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
-        ["scottplot"] = typeof(ScottPlot.Plot).Assembly.GetName().Version?.ToString(),
     };
 
     private static string? CpuModel()

@@ -1,41 +1,40 @@
 using Learn2PD.Core;
 using Learn2PD.Core.Decoding;
 using Learn2PD.Core.Filter;
+using Learn2PD.Core.Model;
 using Learn2PD.Core.Text;
 using Learn2PD.Train.Tasks;
 
-namespace Learn2PD.Cli.Eval;
+namespace Learn2PD.Eval;
 
 /// <summary>One generation length of the benchmark and how many samples it decodes.</summary>
-internal sealed record LengthPlan(int GenLength, int Limit);
+public sealed record LengthPlan(int GenLength, int Limit);
 
 /// <summary>
 /// Decodes every (generation length, method, sample) the store does not hold yet, one sample at a
 /// time (batch 1, as the papers time latency), scores it and appends its record. Lengths run in the
 /// given order, methods in registry order, so each sample's baseline exists before its oracle run.
 /// </summary>
-internal sealed class EvalRunner
+public sealed class EvalRunner
 {
     private readonly BlockDecoder decoder;
     private readonly LLaDATokenizer tokenizer;
-    private readonly Learn2PdFilter? filter;
-    private readonly double acceptThreshold;
+    private readonly LoadedFilter? filter;
     private readonly int blockLength;
     private readonly ulong seed;
 
-    public EvalRunner(BlockDecoder decoder, LLaDATokenizer tokenizer, Learn2PdFilter? filter, double acceptThreshold, int blockLength, ulong seed)
+    public EvalRunner(BlockDecoder decoder, LLaDATokenizer tokenizer, LoadedFilter? filter, int blockLength, ulong seed)
     {
         this.decoder = decoder;
         this.tokenizer = tokenizer;
         this.filter = filter;
-        this.acceptThreshold = acceptThreshold;
         this.blockLength = blockLength;
         this.seed = seed;
     }
 
     /// <summary>The decodes the run consists of, in run order.</summary>
-    public static IEnumerable<(LengthPlan Length, EvalMethod Method, EvalSample Sample)> Plan(
-        IReadOnlyList<LengthPlan> lengths, IReadOnlyList<EvalMethod> methods, IReadOnlyList<EvalSample> samples) =>
+    public static IEnumerable<(LengthPlan Length, DecodingMethod Method, EvalSample Sample)> Plan(
+        IReadOnlyList<LengthPlan> lengths, IReadOnlyList<DecodingMethod> methods, IReadOnlyList<EvalSample> samples) =>
         from length in lengths
         from method in methods
         from sample in samples.Take(length.Limit)
@@ -45,13 +44,13 @@ internal sealed class EvalRunner
     /// How many decodes are still to do. Throws when a stored record belongs to a different prompt
     /// (the data changed since the stored run).
     /// </summary>
-    public static int CountPending(ResultStore store, IReadOnlyList<LengthPlan> lengths, IReadOnlyList<EvalMethod> methods,
+    public static int CountPending(ResultStore store, IReadOnlyList<LengthPlan> lengths, IReadOnlyList<DecodingMethod> methods,
         IReadOnlyList<EvalSample> samples)
     {
         int pending = 0;
         foreach (var (length, method, sample) in Plan(lengths, methods, samples))
         {
-            if (store.Find(method.Name, length.GenLength, sample.Index) is not { } done) pending++;
+            if (store.Find(method.Id, length.GenLength, sample.Index) is not { } done) pending++;
             else if (done.PromptHash != sample.PromptHash)
                 throw new Learn2PdException($"{store.Path}: sample {sample.Index} had another prompt in the stored run (the data changed); " +
                     "pass --fresh to start over, or choose another --out");
@@ -69,19 +68,19 @@ internal sealed class EvalRunner
         var everything = new ThresholdPolicy(0);
         foreach (var cache in new[] { CacheKind.None, CacheKind.Dual })
         {
-            var options = new DecodeOptions { GenLength = genLength, BlockLength = blockLength, Steps = genLength, Cache = cache, Seed = seed }.Validate();
+            var options = DecodeOptions.Baseline(genLength, blockLength) with { Cache = cache, Seed = seed };
             decoder.Decode([sample.PromptIds], options, everything, cancel: cancel);
         }
     }
 
-    public void Run(ResultStore store, IReadOnlyList<LengthPlan> lengths, IReadOnlyList<EvalMethod> methods,
+    public void Run(ResultStore store, IReadOnlyList<LengthPlan> lengths, IReadOnlyList<DecodingMethod> methods,
         IReadOnlyList<EvalSample> samples, Action<SampleRecord> finished, CancellationToken cancel)
     {
         var warm = new HashSet<int>();
         foreach (var (length, method, sample) in Plan(lengths, methods, samples))
         {
             cancel.ThrowIfCancellationRequested();
-            if (store.Find(method.Name, length.GenLength, sample.Index) is not null) continue;
+            if (store.Find(method.Id, length.GenLength, sample.Index) is not null) continue;
             if (warm.Add(length.GenLength)) WarmUp(samples[0], length.GenLength, cancel);
             var record = Decode(store, length.GenLength, method, sample, cancel);
             store.Append(record);
@@ -89,18 +88,19 @@ internal sealed class EvalRunner
         }
     }
 
-    internal SampleRecord Decode(ResultStore store, int genLength, EvalMethod method, EvalSample sample, CancellationToken cancel)
+    internal SampleRecord Decode(ResultStore store, int genLength, DecodingMethod method, EvalSample sample, CancellationToken cancel)
     {
         long endOfText = decoder.Model.Config.EosTokenId;
         long[]? reference = null;
-        if (method.UsesReference)
+        if (method.NeedsReference)
         {
-            reference = store.Find(EvalMethod.BaselineName, genLength, sample.Index)?.AnswerIds
-                ?? throw new InvalidOperationException($"the {method.Name} run of sample {sample.Index} needs the baseline's answer first");
+            reference = store.Find(DecodingMethods.BaselineName, genLength, sample.Index)?.AnswerIds
+                ?? throw new InvalidOperationException($"the {method.Id} run of sample {sample.Index} needs the baseline's answer first");
         }
-        var policy = method.CreatePolicy(new MethodInputs(filter, acceptThreshold, reference, endOfText));
-        int length = reference is null ? genLength : EvalMethod.ReferenceLength(reference, endOfText, blockLength, genLength);
-        var options = method.Options(length, blockLength, seed);
+        var policy = method.CreatePolicy(new PolicyInputs(filter, reference is null ? null : [reference], endOfText));
+        // The oracle decodes only the blocks up to the reference's end of text (a perfect end-of-text prediction).
+        int length = reference is null ? genLength : OraclePolicy.ReferenceLength(reference, endOfText, blockLength, genLength);
+        var options = method.Configure(DecodeOptions.Baseline(length, blockLength) with { Seed = seed });
 
         var result = decoder.Decode([sample.PromptIds], options, policy, cancel: cancel);
 
@@ -109,7 +109,7 @@ internal sealed class EvalRunner
         var score = SampleScore.Score(text, sample);
         return new SampleRecord
         {
-            Method = method.Name,
+            Method = method.Id,
             GenLength = genLength,
             Index = sample.Index,
             PromptHash = sample.PromptHash,

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Learn2PD.Train.Oracle;
+namespace Learn2PD.Core.Checkpoints;
 
 /// <summary>
 /// A cheap identity for a model directory, so labels recorded for one checkpoint are never reused

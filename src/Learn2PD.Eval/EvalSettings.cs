@@ -1,18 +1,16 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Learn2PD.Cli.Eval;
+namespace Learn2PD.Eval;
 
 /// <summary>
 /// Everything that decides what a decode produces, besides the method, length and sample: the first
 /// line of samples.jsonl. A resumed run reuses stored records only when these match exactly.
 /// (--limit, --methods and --gen-length are not here: changing them only adds or leaves out work.)
 /// </summary>
-internal sealed record EvalSettings
+public sealed record EvalSettings
 {
-    public const string CurrentFormat = "l2pd-eval/1";
+    public const string CurrentFormat = "l2pd-eval/2";
 
     public string Format { get; init; } = CurrentFormat;
     public required string Model { get; init; }
@@ -20,10 +18,10 @@ internal sealed record EvalSettings
     /// <summary>The filter file, or null when none was found (then no l2p method ran).</summary>
     public string? Filter { get; init; }
     public string? FilterFingerprint { get; init; }
-    /// <summary>τ_f of the Learn2PD filter.</summary>
-    public required double AcceptThreshold { get; init; }
+    /// <summary>τ_f of the Learn2PD filter for methods without @ (null when no l2p method ran).</summary>
+    public double? AcceptThreshold { get; init; }
     /// <summary>τ of Fast-dLLM's threshold policy.</summary>
-    public double ConfidenceThreshold { get; init; } = EvalMethod.FastDllmThreshold;
+    public double ConfidenceThreshold { get; init; } = Learn2PD.Core.Decoding.ThresholdPolicy.FastDllmThreshold;
     public required string Data { get; init; }
     public string? DataFingerprint { get; init; }
     public int Shots { get; init; }
@@ -51,34 +49,4 @@ internal sealed record EvalSettings
     }
 
     private static string Show(JsonNode? value) => value?.ToJsonString(SampleRecord.Json) ?? "none";
-
-    /// <summary>
-    /// Identifies a model directory's weights: config.json's and tokenizer.json's bytes, and each
-    /// safetensors file's name and size plus its bytes (files up to 256 MB) or its modification time
-    /// (larger ones, which would take minutes to hash).
-    /// </summary>
-    public static string ModelFingerprintOf(string directory)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (string name in new[] { "config.json", "tokenizer.json" })
-        {
-            string path = Path.Combine(directory, name);
-            if (File.Exists(path)) hash.AppendData(File.ReadAllBytes(path));
-        }
-        foreach (string file in Directory.GetFiles(directory, "*.safetensors").Order(StringComparer.Ordinal))
-        {
-            var info = new FileInfo(file);
-            hash.AppendData(Encoding.UTF8.GetBytes($"{info.Name}:{info.Length}:"));
-            if (info.Length <= 256L << 20)
-            {
-                using var stream = File.OpenRead(file);
-                hash.AppendData(SHA256.HashData(stream));
-            }
-            else
-            {
-                hash.AppendData(Encoding.UTF8.GetBytes(info.LastWriteTimeUtc.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            }
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
-    }
 }

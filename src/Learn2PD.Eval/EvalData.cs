@@ -4,10 +4,10 @@ using Learn2PD.Core;
 using Learn2PD.Core.Text;
 using Learn2PD.Train.Tasks;
 
-namespace Learn2PD.Cli.Eval;
+namespace Learn2PD.Eval;
 
 /// <summary>How a sample's generation is scored.</summary>
-internal enum Scoring
+public enum Scoring
 {
     /// <summary>lm-eval gsm8k: cut at its stop strings, strict-match and flexible-extract.</summary>
     Gsm,
@@ -16,7 +16,7 @@ internal enum Scoring
 }
 
 /// <summary>One benchmark item: the prompt as the model sees it, its token ids and the reference answer.</summary>
-internal sealed record EvalSample(int Index, string Prompt, int[] PromptIds, string Reference, Scoring Scoring)
+public sealed record EvalSample(int Index, string Prompt, int[] PromptIds, string Reference, Scoring Scoring)
 {
     /// <summary>Identifies the prompt ids, so a resumed run can tell that its data did not change.</summary>
     public string PromptHash => Hash(PromptIds);
@@ -32,7 +32,7 @@ internal sealed record EvalSample(int Index, string Prompt, int[] PromptIds, str
 /// <summary>A generation scored: the extracted answers and whether they are right.</summary>
 /// <param name="Answer">strict-match (GSM) or the trimmed text (exact match); null when nothing was extracted.</param>
 /// <param name="FlexibleAnswer">flexible-extract (GSM); the same as <paramref name="Answer"/> for exact match.</param>
-internal sealed record SampleScore(string? Answer, bool Correct, string? FlexibleAnswer, bool FlexibleCorrect)
+public sealed record SampleScore(string? Answer, bool Correct, string? FlexibleAnswer, bool FlexibleCorrect)
 {
     public static SampleScore Score(string generation, EvalSample sample)
     {
@@ -48,7 +48,7 @@ internal sealed record SampleScore(string? Answer, bool Correct, string? Flexibl
 }
 
 /// <summary>Where the benchmark's items come from and how they are turned into prompts.</summary>
-internal sealed record EvalDataOptions
+public sealed record EvalDataOptions
 {
     /// <summary>A JSONL file (GSM8K <c>{"question", "answer"}</c> or <c>{"prompt", "answer"}</c>); null = the arithmetic task's test split.</summary>
     public string? DataPath { get; init; }
@@ -56,15 +56,15 @@ internal sealed record EvalDataOptions
     public int Shots { get; init; }
     /// <summary>Solved examples for k-shot prompts; null = the arithmetic task's train split (only with the task).</summary>
     public string? FewShotPath { get; init; }
-    /// <summary>Whether the prompt goes through the tokenizer's chat template (one user message); null = when it has one.</summary>
-    public bool? ChatTemplate { get; init; }
+    /// <summary>Whether the prompt goes through the tokenizer's chat template (one user message).</summary>
+    public ChatMode Chat { get; init; } = ChatMode.Auto;
     public ulong Seed { get; init; }
 
     public string Source => DataPath is null ? "task:arith/test" : Path.GetFullPath(DataPath);
 }
 
 /// <summary>Builds the benchmark's samples: lm-eval's gsm8k prompt format, k-shot prefixes, the chat template.</summary>
-internal static class EvalData
+public static class EvalData
 {
     /// <summary>The first <paramref name="count"/> items of the data set as samples.</summary>
     public static IReadOnlyList<EvalSample> Load(EvalDataOptions options, LLaDATokenizer tokenizer, int count)
@@ -76,7 +76,7 @@ internal static class EvalData
         IReadOnlyList<GsmProblem> examples = options.Shots == 0 ? [] : FewShotPool(options);
         if (options.Shots > examples.Count)
             throw new Learn2PdException($"--shots {options.Shots}: the few-shot data holds only {examples.Count} examples");
-        bool chat = options.ChatTemplate ?? tokenizer.HasChatTemplate;
+        var encoder = new PromptEncoder(tokenizer, options.Chat);
 
         var samples = new List<EvalSample>(records.Count);
         for (int i = 0; i < records.Count; i++)
@@ -86,9 +86,7 @@ internal static class EvalData
             if (record.Answer is null) throw new Learn2PdException($"{where} has no \"answer\": the benchmark scores every item");
             string prefix = record.Kind == GsmRecordKind.Question ? GsmPrompt.FewShotPrefix(Draw(examples, options.Shots, options.Seed, i, record.Text)) : "";
             string prompt = record.ToPrompt(prefix);
-            // lm-eval hands an Instruct model its whole context, few-shot included, as one user message.
-            int[] ids = (chat ? tokenizer.EncodeChat([new ChatMessage("user", prompt)]) : tokenizer.Encode(prompt)).ToArray();
-            if (ids.Length == 0) throw new Learn2PdException($"{where}: the prompt encodes to no tokens");
+            int[] ids = encoder.Encode(prompt, $"{where}: the prompt");
             var scoring = record.Kind == GsmRecordKind.Question ? Scoring.Gsm : Scoring.ExactMatch;
             samples.Add(new EvalSample(i, prompt, ids, record.Answer, scoring));
         }
@@ -128,7 +126,4 @@ internal static class EvalData
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
     }
-
-    /// <summary>SHA-256 of a text (hex, 16 digits).</summary>
-    public static string TextHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 }

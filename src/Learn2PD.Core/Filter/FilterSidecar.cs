@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Learn2PD.Core;
 
-namespace Learn2PD.Train.FilterTraining;
+namespace Learn2PD.Core.Filter;
 
 /// <summary>
 /// The JSON file beside a trained filter (<c>filter.safetensors</c> → <c>filter.json</c>): what the
@@ -140,3 +140,10 @@ public sealed record SidecarTimes
     /// <summary>Wall time of the run that wrote this file.</summary>
     public double RunSeconds { get; init; }
 }
+
+/// <summary>
+/// The filter policy at one τ_f on the validation prompts: mean NFE, the share of prompts whose
+/// answer agrees with the reference (by the sweep's comparison: the same final answer, or the same
+/// ids), and the share of equal answer ids.
+/// </summary>
+public sealed record CalibrationPoint(double Threshold, double MeanNfe, double Agreement, double TokenAgreement);

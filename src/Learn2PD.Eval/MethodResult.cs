@@ -1,11 +1,13 @@
-namespace Learn2PD.Cli.Eval;
+using Learn2PD.Core.Decoding;
+
+namespace Learn2PD.Eval;
 
 /// <summary>
 /// One row of the benchmark: a method at one generation length over its n samples. Accuracy and
 /// agreement are percentages. Ratios (tokens/s, TPF) are totals over totals, not means of ratios.
 /// Speed-ups and agreement compare with the baseline on the samples both ran; null without a baseline.
 /// </summary>
-internal sealed record MethodResult
+public sealed record MethodResult
 {
     public required string Method { get; init; }
     public required int GenLength { get; init; }
@@ -37,19 +39,19 @@ internal sealed record MethodResult
     /// One result per method and length that has records among the first <c>limit</c> samples, in
     /// the order of <paramref name="methods"/> within each length.
     /// </summary>
-    public static IReadOnlyList<MethodResult> Summarize(IEnumerable<SampleRecord> records, IReadOnlyList<EvalMethod> methods,
+    public static IReadOnlyList<MethodResult> Summarize(IEnumerable<SampleRecord> records, IReadOnlyList<DecodingMethod> methods,
         IReadOnlyList<LengthPlan> lengths, EvalMetric metric)
     {
         var byKey = records.ToLookup(r => (r.Method, r.GenLength));
         var results = new List<MethodResult>();
         foreach (var (genLength, limit) in lengths)
         {
-            var baseline = byKey[(EvalMethod.BaselineName, genLength)].Where(r => r.Index < limit).ToDictionary(r => r.Index);
+            var baseline = byKey[(DecodingMethods.BaselineName, genLength)].Where(r => r.Index < limit).ToDictionary(r => r.Index);
             foreach (var method in methods)
             {
-                var rows = byKey[(method.Name, genLength)].Where(r => r.Index < limit).OrderBy(r => r.Index).ToArray();
+                var rows = byKey[(method.Id, genLength)].Where(r => r.Index < limit).OrderBy(r => r.Index).ToArray();
                 if (rows.Length == 0) continue;
-                results.Add(Summarize(method.Name, genLength, rows, baseline, metric));
+                results.Add(Summarize(method.Id, genLength, rows, baseline, metric));
             }
         }
         return results;

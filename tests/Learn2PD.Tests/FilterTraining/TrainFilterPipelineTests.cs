@@ -4,6 +4,7 @@ using Learn2PD.Core.Filter;
 using Learn2PD.Tests.Checkpoints;
 using Learn2PD.Train.FilterTraining;
 using Learn2PD.Train.Oracle;
+using Learn2PD.Core.Checkpoints;
 
 namespace Learn2PD.Tests.FilterTraining;
 
@@ -11,12 +12,12 @@ namespace Learn2PD.Tests.FilterTraining;
 /// <c>l2pd train-filter</c> end to end on a tiny random model with a character tokenizer: bad input
 /// fails before any work, the filter and its sidecar appear only when complete, labels are reused.
 /// </summary>
-public sealed class TrainFilterCommandTests : IDisposable
+public sealed class TrainFilterPipelineTests : IDisposable
 {
     private readonly TempDirectory temp = new();
     private readonly string model;
 
-    public TrainFilterCommandTests()
+    public TrainFilterPipelineTests()
     {
         model = temp.File("model");
         FilterTrainingFixtures.WriteTinyTextModel(model);
@@ -43,7 +44,7 @@ public sealed class TrainFilterCommandTests : IDisposable
     [Fact]
     public void Run_WritesTheFilterInTheAuthorsLayout_AndASidecarWithTheSuggestedThreshold()
     {
-        var report = TrainFilterCommand.Run(Settings(), TextWriter.Null);
+        var report = TrainFilterPipeline.Run(Settings(), SilentProgress.Instance, TextWriter.Null);
 
         var filter = FilterFile.Load(report.FilterPath);
         Assert.Equal(16, filter.BlockLength);
@@ -64,8 +65,8 @@ public sealed class TrainFilterCommandTests : IDisposable
     public void Run_AnswerAgreement_IsNeverBelowTextAgreement_AndIsRecordedInTheSidecar()
     {
         // Identical ids always carry the same final answer, so the answer comparison can only agree more often.
-        var text = TrainFilterCommand.Run(Settings("text.safetensors") with { Agreement = AgreementKind.Text }, TextWriter.Null).Sidecar;
-        var answer = TrainFilterCommand.Run(Settings("answer.safetensors") with { Agreement = AgreementKind.Answer }, TextWriter.Null).Sidecar;
+        var text = TrainFilterPipeline.Run(Settings("text.safetensors") with { Agreement = AgreementKind.Text }, SilentProgress.Instance, TextWriter.Null).Sidecar;
+        var answer = TrainFilterPipeline.Run(Settings("answer.safetensors") with { Agreement = AgreementKind.Answer }, SilentProgress.Instance, TextWriter.Null).Sidecar;
 
         Assert.Equal(("text", "answer"), (text.Agreement, answer.Agreement));
         Assert.Equal(text.Calibration.Select(p => (p.Threshold, p.MeanNfe)), answer.Calibration.Select(p => (p.Threshold, p.MeanNfe)));
@@ -86,11 +87,11 @@ public sealed class TrainFilterCommandTests : IDisposable
         using var cancel = new CancellationTokenSource();
 
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            TrainFilterCommand.Run(Settings(), TextWriter.Null, cancel.Token, phase => { if (phase == "fit") cancel.Cancel(); }));
+            TrainFilterPipeline.Run(Settings(), SilentProgress.Instance, TextWriter.Null, cancel.Token, phase => { if (phase == "fit") cancel.Cancel(); }));
 
         Assert.Equal(["filter.labels.jsonl"], Written());
         var phases = new List<string>();
-        var report = TrainFilterCommand.Run(Settings(), TextWriter.Null, phaseStarted: phases.Add);
+        var report = TrainFilterPipeline.Run(Settings(), SilentProgress.Instance, TextWriter.Null, phaseStarted: phases.Add);
         Assert.Equal(["labels", "fit", "calibration", "save"], phases);
         Assert.True(File.Exists(report.FilterPath));
         Assert.Equal(["filter.json", "filter.labels.jsonl", "filter.safetensors"], Written().Order());
@@ -99,8 +100,8 @@ public sealed class TrainFilterCommandTests : IDisposable
     [Fact]
     public void Run_IsDeterministicUnderASeed()
     {
-        var a = TrainFilterCommand.Run(Settings("a.safetensors"), TextWriter.Null);
-        var b = TrainFilterCommand.Run(Settings("b.safetensors"), TextWriter.Null);
+        var a = TrainFilterPipeline.Run(Settings("a.safetensors"), SilentProgress.Instance, TextWriter.Null);
+        var b = TrainFilterPipeline.Run(Settings("b.safetensors"), SilentProgress.Instance, TextWriter.Null);
 
         var fa = FilterFile.Load(a.FilterPath);
         var fb = FilterFile.Load(b.FilterPath);
@@ -120,7 +121,7 @@ public sealed class TrainFilterCommandTests : IDisposable
             """{"prompt": "Question: What is 2 + 2?\nAnswer:"}""",
         ]);
 
-        var report = TrainFilterCommand.Run(Settings() with { DataPath = data, ValidationFraction = 0.3 }, TextWriter.Null);
+        var report = TrainFilterPipeline.Run(Settings() with { DataPath = data, ValidationFraction = 0.3 }, SilentProgress.Instance, TextWriter.Null);
 
         Assert.Equal((3, 2, 1), (report.Sidecar.TrainingData.Prompts, report.Sidecar.TrainingData.TrainPrompts, report.Sidecar.TrainingData.ValidationPrompts));
         Assert.StartsWith("prompts.jsonl", report.Sidecar.TrainingData.Source);
@@ -141,7 +142,7 @@ public sealed class TrainFilterCommandTests : IDisposable
         string data = temp.File("empty.jsonl");
         File.WriteAllText(data, "\n");
 
-        var error = Assert.Throws<Learn2PdException>(() => TrainFilterCommand.Run(Settings() with { DataPath = data }, TextWriter.Null));
+        var error = Assert.Throws<Learn2PdException>(() => TrainFilterPipeline.Run(Settings() with { DataPath = data }, SilentProgress.Instance, TextWriter.Null));
 
         Assert.Contains("no records", error.Message);
         Assert.Equal(["empty.jsonl"], Written());
@@ -150,7 +151,7 @@ public sealed class TrainFilterCommandTests : IDisposable
     [Fact]
     public void Run_ABlockLengthThatDoesNotDivideTheGenLength_FailsBeforeAnyWork()
     {
-        var error = Assert.Throws<Learn2PdException>(() => TrainFilterCommand.Run(Settings() with { BlockLength = 12 }, TextWriter.Null));
+        var error = Assert.Throws<Learn2PdException>(() => TrainFilterPipeline.Run(Settings() with { BlockLength = 12 }, SilentProgress.Instance, TextWriter.Null));
 
         Assert.Contains("--gen-length 32 is not a multiple of --block-length 12", error.Message);
         Assert.Empty(Written());
@@ -160,11 +161,11 @@ public sealed class TrainFilterCommandTests : IDisposable
     public void Run_AModelTooShortForPromptAndAnswer_FailsBeforeAnyDecoding()
     {
         string shortModel = temp.File("short-model");
-        FilterTrainingFixtures.WriteTinyTextModel(shortModel, maxSequenceLength: 64);
+        FilterTrainingFixtures.WriteTinyTextModel(shortModel, maxSequenceLength: 48);
 
-        var error = Assert.Throws<Learn2PdException>(() => TrainFilterCommand.Run(Settings() with { ModelDirectory = shortModel }, TextWriter.Null));
+        var error = Assert.Throws<Learn2PdException>(() => TrainFilterPipeline.Run(Settings() with { ModelDirectory = shortModel }, SilentProgress.Instance, TextWriter.Null));
 
-        Assert.Contains("max_sequence_length 64", error.Message);
+        Assert.Contains("max_sequence_length 48", error.Message);
         Assert.Empty(Written());
     }
 
@@ -174,7 +175,7 @@ public sealed class TrainFilterCommandTests : IDisposable
         File.WriteAllText(temp.File("a-file"), "");
 
         var error = Assert.Throws<Learn2PdException>(() =>
-            TrainFilterCommand.Run(Settings() with { OutPath = temp.File("a-file/filter.safetensors") }, TextWriter.Null));
+            TrainFilterPipeline.Run(Settings() with { OutPath = temp.File("a-file/filter.safetensors") }, SilentProgress.Instance, TextWriter.Null));
 
         Assert.Contains("--out", error.Message);
         Assert.Contains("cannot write there", error.Message);
@@ -184,7 +185,7 @@ public sealed class TrainFilterCommandTests : IDisposable
     [Fact]
     public void Run_AnOutThatIsNoSafetensorsFile_IsRefused()
     {
-        var error = Assert.Throws<Learn2PdException>(() => TrainFilterCommand.Run(Settings("filter.pth"), TextWriter.Null));
+        var error = Assert.Throws<Learn2PdException>(() => TrainFilterPipeline.Run(Settings("filter.pth"), SilentProgress.Instance, TextWriter.Null));
 
         Assert.Contains("*.safetensors", error.Message);
     }

@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace Learn2PD.Core.Filter;
+
+/// <summary>A filter ready for decoding: its weights and the acceptance threshold τ_f it is used with.</summary>
+public sealed record LoadedFilter(Learn2PdFilter Filter, double AcceptThreshold, string Path);
+
+/// <summary>
+/// The one way a filter file is loaded for decoding: the weights (safetensors or the authors' .pth),
+/// checked against the block length, and τ_f: the one asked for, else the sidecar's suggested value,
+/// else <see cref="DefaultAcceptThreshold"/>; it must lie in (0, 1].
+/// </summary>
+public static class FilterLoader
+{
+    /// <summary>τ_f when neither the user nor the filter's sidecar gives one.</summary>
+    public const double DefaultAcceptThreshold = 0.9;
+
+    public static LoadedFilter Load(string path, double? acceptThreshold, int blockLength)
+    {
+        double tau = AcceptThresholdFor(path, acceptThreshold);
+        var filter = FilterFile.Load(path);
+        if (filter.BlockLength != blockLength)
+        {
+            filter.Dispose();
+            throw new Learn2PdException($"{path}: the filter reads blocks of {filter.BlockLength} confidences but --block-length is {blockLength}");
+        }
+        return new LoadedFilter(filter, tau, path);
+    }
+
+    /// <summary>τ_f for the filter at <paramref name="path"/>: <paramref name="requested"/>, else its sidecar's suggestion, else the default.</summary>
+    public static double AcceptThresholdFor(string path, double? requested) =>
+        CheckThreshold(requested ?? FilterSidecar.SuggestedThresholdFor(path) ?? DefaultAcceptThreshold, "--accept-threshold");
+
+    /// <summary>A τ_f must lie in (0, 1]: sigmoid(logit) &gt; τ_f accepts, so 1 accepts nothing and 0 everything.</summary>
+    public static double CheckThreshold(double value, string option) =>
+        value is > 0 and <= 1 ? value
+            : throw new Learn2PdException($"{option} must be in (0, 1] (got {value.ToString(CultureInfo.InvariantCulture)})");
+}

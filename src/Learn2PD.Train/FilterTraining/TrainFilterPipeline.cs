@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Globalization;
+using Learn2PD.Core;
+using Learn2PD.Core.Checkpoints;
+using Learn2PD.Core.Decoding;
+using Learn2PD.Core.Filter;
+using Learn2PD.Core.Text;
+using Learn2PD.Train.Oracle;
+using Learn2PD.Train.Tasks;
+using static TorchSharp.torch;
+
+namespace Learn2PD.Train.FilterTraining;
+
+/// <summary>
+/// <c>l2pd train-filter</c>'s pipeline: Learn2PD's filter, learned after the fact for any LLaDA checkpoint.
+/// Reference answers (the baseline decode) → oracle runs recording per-step labels to an append-only
+/// file (resumable) → full-batch fit → τ_f sweep on held-out prompts → the filter in the authors'
+/// safetensors layout plus a JSON sidecar. Every input is checked before any decoding.
+/// </summary>
+public static class TrainFilterPipeline
+{
+    /// <summary>The whole pipeline. <paramref name="phaseStarted"/> observes "labels", "fit", "calibration" and "save" as they begin.</summary>
+    public static TrainFilterReport Run(TrainFilterSettings settings, IWorkProgress progress, TextWriter log, CancellationToken cancel = default,
+        Action<string>? phaseStarted = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var decodeOptions = settings.Validate();
+        string labelsPath = settings.LabelsPath ?? Path.ChangeExtension(settings.OutPath, ".labels.jsonl");
+        string sidecarPath = FilterSidecar.PathFor(settings.OutPath);
+        EnsureWritable(settings.OutPath, "--out");
+        EnsureWritable(labelsPath, "--labels");
+        var (texts, source) = ReadPrompts(settings);
+        var split = PromptSplit.Create(texts.Count, settings.ValidationFraction, settings.Seed);
+
+        var device = TorchRuntime.ParseDevice(settings.Device);
+        var dtype = TorchRuntime.ParseDType(settings.Dtype, device);
+        var loaded = PretrainedModel.Load(settings.ModelDirectory, dtype, device, requireTokenizer: true);
+        using var model = loaded.Model;
+        var config = model.Config;
+        var tokenizer = loaded.Tokenizer!;
+        var encoder = new PromptEncoder(tokenizer);
+        var prompts = texts.Select((t, i) => encoder.Encode(t, $"prompt {i + 1}")).ToArray();
+        int longest = prompts.Max(p => p.Length);
+        if (longest + settings.GenLength > config.MaxSequenceLength)
+            throw new Learn2PdException($"the longest prompt ({longest} tokens) plus --gen-length {settings.GenLength} exceeds the model's max_sequence_length {config.MaxSequenceLength}");
+
+        string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.ModelDirectory)));
+        var header = new LabelFileHeader
+        {
+            Model = modelName,
+            ModelFingerprint = ModelFingerprint.Compute(settings.ModelDirectory),
+            Dtype = TorchRuntime.DTypeName(dtype),
+            Device = device.ToString(),
+            GenLength = settings.GenLength,
+            BlockLength = settings.BlockLength,
+            Steps = decodeOptions.Steps,
+            BatchSize = settings.BatchSize,
+            EndOfText = config.EosTokenId,
+            PromptCount = prompts.Length,
+            PromptsSha256 = ModelFingerprint.OfPrompts(prompts),
+            Source = source,
+            ChatTemplate = tokenizer.HasChatTemplate,
+            ValidationPrompts = split.Validation,
+            Created = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+        };
+        var trainBatches = PromptBatches.Plan(prompts, split.Train, settings.BatchSize);
+        var validationBatches = PromptBatches.Plan(prompts, split.Validation, settings.BatchSize);
+        var decoder = new BlockDecoder(model);
+
+        // 1–2. Reference answers and oracle labels, appended batch by batch.
+        phaseStarted?.Invoke("labels");
+        IReadOnlyList<PromptLabels> recorded;
+        using (var file = LabelRecordFile.Open(labelsPath, header))
+        {
+            if (file.DroppedBytes > 0) log.WriteLine($"{labelsPath}: dropped a partial last line ({file.DroppedBytes} bytes) left by an interrupted run");
+            var pending = OracleLabels.Pending([.. validationBatches, .. trainBatches], file);
+            if (file.Recorded.Count > 0)
+                log.WriteLine($"{labelsPath}: {file.Recorded.Count} of {prompts.Length} prompts already recorded{(pending.Count == 0 ? ", reusing them" : ", resuming")}");
+            if (pending.Count > 0)
+            {
+                // The bar counts reference blocks (the bulk of the time); the oracle runs show in the status.
+                var recorder = new OracleLabels(decoder, settings.GenLength, settings.BlockLength);
+                progress.Run("labels", pending.Sum(b => b.Length) * decodeOptions.BlockCount, bar => recorder.Record(prompts, pending, file,
+                    rows => bar.Advance(rows),
+                    batch => bar.Advance(0, $"{batch.ReferenceSeconds / batch.Prompts.Count:F2} + {batch.OracleSeconds / batch.Prompts.Count:F2} s/prompt (reference + oracle)"),
+                    cancel));
+            }
+            recorded = Enumerable.Range(0, prompts.Length).Select(i => file.Recorded[i]).ToArray();
+        }
+
+        // 3. Fit on the training prompts' records, validate on the held-out prompts'.
+        phaseStarted?.Invoke("fit");
+        using var train = LabelTensors.From(split.Train.Select(i => recorded[i]), settings.BlockLength);
+        using var validation = LabelTensors.From(split.Validation.Select(i => recorded[i]), settings.BlockLength);
+        var fitOptions = new FilterFitOptions { Iterations = settings.Iterations, LearningRate = settings.LearningRate, Seed = settings.Seed };
+        var fit = progress.Run("fit", settings.Iterations, bar =>
+        {
+            int last = 0;
+            return FilterFit.Run(train, validation, fitOptions, p =>
+            {
+                bar.Advance(p.Iteration - last, $"BCE {p.TrainLoss:F4}, validation {p.ValidationLoss:F4}");
+                last = p.Iteration;
+            }, cancel);
+        });
+        using var filter = fit.Filter;
+
+        // 4. τ_f sweep on the validation prompts, in the batches their references were decoded in.
+        phaseStarted?.Invoke("calibration");
+        var calibrationClock = Stopwatch.StartNew();
+        var references = split.Validation.ToDictionary(i => i, i => recorded[i].Reference);
+        var points = progress.Run("calibration", settings.Thresholds.Count * split.Validation.Count, bar =>
+            ThresholdCalibration.Sweep(decoder, filter, decodeOptions, prompts, validationBatches, references, settings.Thresholds,
+                (threshold, rows) => bar.Advance(rows, $"τ_f {threshold}"), cancel,
+                settings.Agreement == AgreementKind.Answer ? (a, b) => FinalAnswer(tokenizer, a) == FinalAnswer(tokenizer, b) : null));
+        var calibrationTime = calibrationClock.Elapsed;
+        var choice = ThresholdCalibration.Choose(points, settings.MinAgreement);
+        var metrics = settings.Thresholds.ToDictionary(t => t, t => FilterMetrics.Measure(filter, validation, t));
+
+        // 5. The sidecar, then the filter: the filter file appears last and only complete.
+        phaseStarted?.Invoke("save");
+        cancel.ThrowIfCancellationRequested();
+        var chosen = metrics[choice.Point.Threshold];
+        var sidecar = new FilterSidecar
+        {
+            Filter = Path.GetFileName(settings.OutPath),
+            BlockLength = settings.BlockLength,
+            SuggestedThreshold = choice.Point.Threshold,
+            MinAgreement = settings.MinAgreement,
+            Agreement = settings.Agreement.ToString().ToLowerInvariant(),
+            MeetsAgreement = choice.MeetsAgreement,
+            Model = new SidecarModel { Name = modelName, Directory = Path.GetFullPath(settings.ModelDirectory), Fingerprint = header.ModelFingerprint, Dtype = header.Dtype },
+            Decode = new SidecarDecode { GenLength = settings.GenLength, BlockLength = settings.BlockLength, Steps = decodeOptions.Steps },
+            TrainingData = new SidecarData
+            {
+                Source = source,
+                ChatTemplate = tokenizer.HasChatTemplate,
+                Prompts = prompts.Length,
+                TrainPrompts = split.Train.Count,
+                ValidationPrompts = split.Validation.Count,
+                TrainRecords = train.Count,
+                ValidationRecords = validation.Count,
+                PositiveRate = PositiveRate(train),
+                LabelsFile = Path.GetFileName(labelsPath),
+            },
+            Fit = new SidecarFit
+            {
+                Iterations = settings.Iterations,
+                BestIteration = fit.BestIteration,
+                LearningRate = settings.LearningRate,
+                WeightDecay = fitOptions.WeightDecay,
+                Seed = settings.Seed,
+                InitialTrainLoss = fit.InitialTrainLoss,
+                TrainLoss = fit.TrainLoss,
+                ValidationLoss = fit.ValidationLoss,
+                Precision = Defined(chosen.Precision),
+                Recall = Defined(chosen.Recall),
+                FalsePositiveRate = Defined(chosen.FalsePositiveRate),
+            },
+            BaselineMeanNfe = split.Validation.Average(i => recorded[i].BaselineNfe),
+            OracleMeanNfe = split.Validation.Average(i => recorded[i].OracleNfe),
+            Calibration = points,
+            Times = new SidecarTimes
+            {
+                ReferenceSeconds = recorded.Sum(p => p.ReferenceSeconds),
+                OracleSeconds = recorded.Sum(p => p.OracleSeconds),
+                FitSeconds = fit.Elapsed.TotalSeconds,
+                CalibrationSeconds = calibrationTime.TotalSeconds,
+                RunSeconds = clock.Elapsed.TotalSeconds,
+            },
+            Command = settings.CommandLine,
+            Created = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+        };
+        sidecar.Save(sidecarPath);
+        FilterFile.Save(filter, settings.OutPath, new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["block_length"] = settings.BlockLength.ToString(CultureInfo.InvariantCulture),
+            ["accept_threshold"] = choice.Point.Threshold.ToString(CultureInfo.InvariantCulture),
+            ["model"] = modelName,
+        });
+
+        return new TrainFilterReport(sidecar, metrics, choice, settings.OutPath, sidecarPath, labelsPath);
+    }
+
+    private static double PositiveRate(LabelTensors records)
+    {
+        using var scope = NewDisposeScope();
+        return records.Correct.mean().item<float>();
+    }
+
+    private static double? Defined(double value) => double.IsNaN(value) ? null : value;
+
+    private static (IReadOnlyList<string> Texts, string Source) ReadPrompts(TrainFilterSettings settings)
+    {
+        if (settings.DataPath is { } path)
+        {
+            var records = GsmJsonl.Read(path);
+            return (records.Select(r => r.ToPrompt()).ToArray(), $"{Path.GetFileName(path)} ({records.Count} prompts)");
+        }
+        var problems = ArithmeticTask.Default.Train(settings.Samples, settings.Seed);
+        return (problems.Select(p => GsmPrompt.FormatQuery(p.Question)).ToArray(), $"arith train split, {settings.Samples} prompts, seed {settings.Seed}");
+    }
+
+    /// <summary>What accuracy scores in an answer: GSM8K's strict-match, else flexible-extract, else the trimmed text.</summary>
+    private static string FinalAnswer(LLaDATokenizer tokenizer, long[] ids)
+    {
+        string text = GsmScorer.CutAtStop(tokenizer.Decode(ids.Select(id => (int)id), skipSpecialTokens: true));
+        return GsmScorer.StrictMatch(text) ?? GsmScorer.FlexibleExtract(text) ?? text.Trim();
+    }
+
+    /// <summary>Fails now, not after an hour of decoding, when a file cannot be written where asked.</summary>
+    private static void EnsureWritable(string path, string option)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new Learn2PdException($"{option} {path} is a directory; give a file path");
+        string folder = Path.GetDirectoryName(full)!;
+        string probe = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.probe");
+        try
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Learn2PdException($"{option} {path}: cannot write there ({e.Message})", e);
+        }
+    }
+}

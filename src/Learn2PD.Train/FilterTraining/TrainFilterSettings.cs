@@ -1,0 +1,82 @@
+using System.Globalization;
+using Learn2PD.Core;
+using Learn2PD.Core.Decoding;
+using Learn2PD.Core.Filter;
+
+namespace Learn2PD.Train.FilterTraining;
+
+/// <summary>Everything <c>train-filter</c> reads from its command line, validated by <see cref="Validate"/>.</summary>
+public sealed record TrainFilterSettings
+{
+    public required string ModelDirectory { get; init; }
+    public string Device { get; init; } = "cpu";
+    public string Dtype { get; init; } = "fp32";
+    public ulong Seed { get; init; }
+    public string? DataPath { get; init; }
+    public string? Task { get; init; }
+    public int Samples { get; init; } = 200;
+    public required string OutPath { get; init; }
+    public string? LabelsPath { get; init; }
+    public int BlockLength { get; init; } = 32;
+    public int GenLength { get; init; } = 256;
+    public int BatchSize { get; init; } = 16;
+    public int Iterations { get; init; } = FilterFitOptions.DefaultIterations;
+    public double LearningRate { get; init; } = 3e-3;
+    public double ValidationFraction { get; init; } = 0.1;
+    public IReadOnlyList<double> Thresholds { get; init; } = ThresholdCalibration.DefaultThresholds;
+    public double MinAgreement { get; init; } = 0.99;
+    public AgreementKind Agreement { get; init; } = AgreementKind.Answer;
+    public string CommandLine { get; init; } = "";
+
+    /// <summary>"--thresholds 0.9,0.95": sorted, without repeats.</summary>
+    public static IReadOnlyList<double> ParseThresholds(string text)
+    {
+        var values = new List<double>();
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                throw new Learn2PdException($"--thresholds: '{part}' is not a number");
+            values.Add(value);
+        }
+        return values.Distinct().Order().ToArray();
+    }
+
+    /// <summary>Checks every setting that needs no file or model; returns the baseline decode options.</summary>
+    public DecodeOptions Validate()
+    {
+        var decode = DecodeOptions.Baseline(GenLength, BlockLength);
+        if (!string.Equals(Path.GetExtension(OutPath), ".safetensors", StringComparison.OrdinalIgnoreCase))
+            throw new Learn2PdException($"--out {OutPath}: the filter is written as safetensors; name it *.safetensors");
+        if (DataPath is not null && Task is not null) throw new Learn2PdException("pass --data or --task, not both");
+        if (Task is not null && Task != "arith") throw new Learn2PdException($"--task must be arith (got '{Task}'); other prompts come with --data");
+        if (DataPath is null && Samples < 2) throw new Learn2PdException($"--samples must be at least 2: one prompt to fit on, one to validate (got {Samples})");
+        if (BatchSize <= 0) throw new Learn2PdException($"--batch-size must be positive (got {BatchSize})");
+        new FilterFitOptions { Iterations = Iterations, LearningRate = LearningRate }.Validate();
+        if (ValidationFraction is <= 0 or >= 1 || double.IsNaN(ValidationFraction))
+            throw new Learn2PdException($"--validation-fraction must be between 0 and 1 (got {ValidationFraction})");
+        if (Thresholds.Count == 0) throw new Learn2PdException("--thresholds needs at least one value");
+        if (Thresholds.Distinct().Count() != Thresholds.Count) throw new Learn2PdException("--thresholds lists a value twice");
+        foreach (double t in Thresholds)
+        {
+            if (t is <= 0 or >= 1 || double.IsNaN(t))
+                throw new Learn2PdException($"--thresholds: every τ_f must be between 0 and 1 (got {t.ToString(CultureInfo.InvariantCulture)})");
+        }
+        if (MinAgreement is <= 0 or > 1 || double.IsNaN(MinAgreement))
+            throw new Learn2PdException($"--min-agreement must be in (0, 1] (got {MinAgreement})");
+        string labels = LabelsPath ?? Path.ChangeExtension(OutPath, ".labels.jsonl");
+        if (Path.GetFullPath(labels) == Path.GetFullPath(OutPath) || Path.GetFullPath(labels) == Path.GetFullPath(FilterSidecar.PathFor(OutPath)))
+            throw new Learn2PdException($"--labels {labels} would overwrite the filter or its sidecar; choose another path");
+        return decode;
+    }
+}
+
+/// <summary>What a finished run wrote, for the summary and for tests.</summary>
+public sealed record TrainFilterReport(FilterSidecar Sidecar, IReadOnlyDictionary<double, FilterMetrics> Metrics,
+    CalibrationChoice Choice, string FilterPath, string SidecarPath, string LabelsPath);
+
+/// <summary>How a calibration decode is compared with its reference.</summary>
+public enum AgreementKind
+{
+    Answer,
+    Text,
+}
