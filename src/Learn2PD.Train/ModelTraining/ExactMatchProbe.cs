@@ -14,11 +14,12 @@ public static class ExactMatchProbe
         int genLength, int blockLength = 32, int batchSize = 16)
     {
         var options = DecodeOptions.Baseline(genLength, blockLength);
+        var encoder = new PromptEncoder(tokenizer);
         int correct = 0;
         for (int i = 0; i < problems.Count; i += batchSize)
         {
             var batch = problems.Skip(i).Take(batchSize).ToArray();
-            var prompts = batch.Select(p => tokenizer.Encode(GsmPrompt.FormatQuery(p.Question)).ToArray()).ToArray();
+            var prompts = batch.Select(p => encoder.Encode(GsmPrompt.FormatQuery(p.Question))).ToArray();
             var result = decoder.Decode(prompts, options, new FixedSchedulePolicy());
             for (int r = 0; r < batch.Length; r++)
             {

@@ -1,3 +1,4 @@
+using Learn2PD.Tests.Support;
 using Learn2PD.Core;
 using Learn2PD.Core.Checkpoints;
 using TorchSharp;
@@ -49,124 +50,32 @@ public sealed class SafeTensorsHeaderTests : IDisposable
         Assert.Contains("too short", Refusal(path));
     }
 
-    [Fact]
-    public void Open_RejectsHeaderLengthBeyondTheFile()
+    /// <summary>A header that breaks one rule of the format, and what the one-line refusal must say.</summary>
+    public static TheoryData<string, int, ulong?, string[]> MalformedHeaders() => new()
     {
-        string path = Bad("{}", 0, headerLength: 5000);
+        { "{}", 0, 5000UL, ["runs past the end"] },
+        { "{}", 0, ulong.MaxValue, ["absurd"] },
+        { "this is not json", 0, null, ["not valid JSON"] },
+        { "[1, 2, 3]", 0, null, ["expected an object"] },
+        { """{"w":{"dtype":"F32","data_offsets":[0,4]}}""", 4, null, ["tensor 'w'", "\"shape\""] },
+        { """{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}""", 4, null, ["non-negative"] },
+        { """{"w":{"dtype":"F33","shape":[1],"data_offsets":[0,4]}}""", 4, null, ["tensor 'w'", "unknown dtype 'F33'"] },
+        { """{"w":{"dtype":"F8_E4M3","shape":[4],"data_offsets":[0,4]}}""", 4, null, ["not supported by TorchSharp"] },
+        { """{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}""", 8, null, ["tensor 'w'", "run past the end of the file"] },
+        { """{"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,20]}}""", 20, null, ["tensor 'w'", "F32 × [2, 3] needs 24"] },
+        { """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""", 12, null, ["overlap tensor 'a'"] },
+        { """{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}""", 12, null, ["leave a gap"] },
+        { """{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", 8, null, ["cover 4 bytes, but the data section holds 8"] },
+        { """{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8, null, ["names 'a' twice"] },
+    };
 
-        Assert.Contains("runs past the end", Refusal(path));
-    }
-
-    [Fact]
-    public void Open_RejectsAbsurdHeaderLength()
+    [Theory]
+    [MemberData(nameof(MalformedHeaders))]
+    public void Open_RejectsAMalformedHeader_WithOneLineSayingWhy(string header, int dataBytes, ulong? headerLength, string[] expected)
     {
-        string path = Bad("{}", 0, headerLength: ulong.MaxValue);
+        string message = Refusal(Bad(header, dataBytes, headerLength));
 
-        Assert.Contains("absurd", Refusal(path));
-    }
-
-    [Fact]
-    public void Open_RejectsHeaderThatIsNotJson()
-    {
-        string path = Bad("this is not json", 0);
-
-        Assert.Contains("not valid JSON", Refusal(path));
-    }
-
-    [Fact]
-    public void Open_RejectsHeaderThatIsNotAnObject()
-    {
-        string path = Bad("[1, 2, 3]", 0);
-
-        Assert.Contains("expected an object", Refusal(path));
-    }
-
-    [Fact]
-    public void Open_RejectsEntryWithoutShape()
-    {
-        string path = Bad("""{"w":{"dtype":"F32","data_offsets":[0,4]}}""", 4);
-
-        string message = Refusal(path);
-        Assert.Contains("tensor 'w'", message);
-        Assert.Contains("\"shape\"", message);
-    }
-
-    [Fact]
-    public void Open_RejectsNegativeDimension()
-    {
-        string path = Bad("""{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}""", 4);
-
-        Assert.Contains("non-negative", Refusal(path));
-    }
-
-    [Fact]
-    public void Open_RejectsUnknownDtype()
-    {
-        string path = Bad("""{"w":{"dtype":"F33","shape":[1],"data_offsets":[0,4]}}""", 4);
-
-        string message = Refusal(path);
-        Assert.Contains("tensor 'w'", message);
-        Assert.Contains("unknown dtype 'F33'", message);
-    }
-
-    [Fact]
-    public void Open_RejectsDtypeTorchSharpCannotHold()
-    {
-        string path = Bad("""{"w":{"dtype":"F8_E4M3","shape":[4],"data_offsets":[0,4]}}""", 4);
-
-        Assert.Contains("not supported by TorchSharp", Refusal(path));
-    }
-
-    [Fact]
-    public void Open_RejectsOffsetsOutsideTheFile()
-    {
-        string path = Bad("""{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}""", 8);
-
-        string message = Refusal(path);
-        Assert.Contains("tensor 'w'", message);
-        Assert.Contains("run past the end of the file", message);
-    }
-
-    [Fact]
-    public void Open_RejectsOffsetsInconsistentWithDtypeAndShape()
-    {
-        string path = Bad("""{"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,20]}}""", 20);
-
-        string message = Refusal(path);
-        Assert.Contains("tensor 'w'", message);
-        Assert.Contains("F32 × [2, 3] needs 24", message);
-    }
-
-    [Fact]
-    public void Open_RejectsOverlappingTensors()
-    {
-        string path = Bad("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""", 12);
-
-        Assert.Contains("overlap tensor 'a'", Refusal(path));
-    }
-
-    [Fact]
-    public void Open_RejectsGapBetweenTensors()
-    {
-        string path = Bad("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}""", 12);
-
-        Assert.Contains("leave a gap", Refusal(path));
-    }
-
-    [Fact]
-    public void Open_RejectsBytesAfterTheLastTensor()
-    {
-        string path = Bad("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", 8);
-
-        Assert.Contains("cover 4 bytes, but the data section holds 8", Refusal(path));
-    }
-
-    [Fact]
-    public void Open_RejectsDuplicateTensorNames()
-    {
-        string path = Bad("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8);
-
-        Assert.Contains("names 'a' twice", Refusal(path));
+        Assert.All(expected, part => Assert.Contains(part, message));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Learn2PD.Tests.Support;
 using Learn2PD.Core.Decoding;
 using System.CommandLine;
 using System.Text.Json.Nodes;

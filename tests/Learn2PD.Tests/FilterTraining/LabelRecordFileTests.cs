@@ -1,3 +1,4 @@
+using Learn2PD.Tests.Support;
 using Learn2PD.Core;
 using Learn2PD.Tests.Checkpoints;
 using Learn2PD.Train.Oracle;

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace Learn2PD.Tests.Checkpoints;
+namespace Learn2PD.Tests.Support;
 
 /// <summary>
 /// Writes pickle opcodes by name, to craft the data.pkl of a .pth archive: both what torch.save writes

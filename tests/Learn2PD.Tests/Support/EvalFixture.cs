@@ -4,7 +4,7 @@ using Learn2PD.Core.Model;
 using Learn2PD.Core.Text;
 using Learn2PD.Train.ModelTraining;
 
-namespace Learn2PD.Tests.Evaluation;
+namespace Learn2PD.Tests.Support;
 
 /// <summary>
 /// A randomly initialised char-level LLaDA (1 layer, d_model 32) over the arithmetic alphabet, saved

@@ -7,7 +7,7 @@ using Learn2PD.Tests.Support;
 using Learn2PD.Train.ModelTraining;
 using Learn2PD.Train.Oracle;
 
-namespace Learn2PD.Tests.FilterTraining;
+namespace Learn2PD.Tests.Support;
 
 /// <summary>Prompts, settings and small models the filter-training tests share.</summary>
 internal static class FilterTrainingFixtures

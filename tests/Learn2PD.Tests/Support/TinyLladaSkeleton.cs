@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Learn2PD.Tests.Checkpoints;
+namespace Learn2PD.Tests.Support;
 
 #pragma warning disable IDE1006 // field names are checkpoint keys
 

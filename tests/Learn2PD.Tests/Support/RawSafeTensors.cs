@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Learn2PD.Tests.Checkpoints;
+namespace Learn2PD.Tests.Support;
 
 /// <summary>Hand-made safetensors bytes, for files the writer would never produce.</summary>
 internal static class RawSafeTensors

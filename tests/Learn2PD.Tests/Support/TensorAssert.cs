@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace Learn2PD.Tests.Checkpoints;
+namespace Learn2PD.Tests.Support;
 
 internal static class TensorAssert
 {

@@ -1,4 +1,4 @@
-namespace Learn2PD.Tests.Checkpoints;
+namespace Learn2PD.Tests.Support;
 
 /// <summary>A fresh folder under the system temp directory, deleted on dispose.</summary>
 internal sealed class TempDirectory : IDisposable
