@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 
 namespace Learn2PD.Core.Text;
 
@@ -58,44 +56,8 @@ public sealed class CharVocabulary
     /// </summary>
     public IReadOnlyDictionary<string, int> Write(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path)) path = Path.Combine(path, "tokenizer.json");
-        try
+        TokenizerJsonWriter.Write(path, SpecialTokens, json =>
         {
-            byte[] json = ToJson();
-            AtomicFile.Write(path, stream => stream.Write(json));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new Learn2PdException($"{path}: cannot write the tokenizer ({e.Message})", e);
-        }
-        return SpecialTokenIds;
-    }
-
-    private byte[] ToJson()
-    {
-        using var buffer = new MemoryStream();
-        // Relaxed escaping keeps the characters readable in the file; JSON readers accept either form.
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            json.WriteStartObject();
-            json.WriteString("version", "1.0");
-            json.WriteNull("truncation");
-            json.WriteNull("padding");
-            json.WriteStartArray("added_tokens");
-            foreach (string token in SpecialTokens)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("id", SpecialTokenIds[token]);
-                json.WriteString("content", token);
-                json.WriteBoolean("single_word", false);
-                json.WriteBoolean("lstrip", false);
-                json.WriteBoolean("rstrip", false);
-                json.WriteBoolean("normalized", false);
-                json.WriteBoolean("special", true);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
             json.WriteNull("normalizer");
             json.WriteNull("pre_tokenizer");
             json.WriteNull("post_processor");
@@ -118,8 +80,7 @@ public sealed class CharVocabulary
             json.WriteStartArray("merges");
             json.WriteEndArray();
             json.WriteEndObject();
-            json.WriteEndObject();
-        }
-        return buffer.ToArray();
+        });
+        return SpecialTokenIds;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Learn2PD.Core.Text;
@@ -33,43 +32,8 @@ public sealed class WordVocabulary
     /// <summary>Writes tokenizer.json (to a file, or into a directory) atomically; returns the special token ids.</summary>
     public IReadOnlyDictionary<string, int> Write(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path)) path = Path.Combine(path, "tokenizer.json");
-        try
+        TokenizerJsonWriter.Write(path, SpecialTokens, json =>
         {
-            byte[] json = ToJson();
-            AtomicFile.Write(path, stream => stream.Write(json));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new Learn2PdException($"{path}: cannot write the tokenizer ({e.Message})", e);
-        }
-        return SpecialTokens.Select((token, id) => (token, id)).ToDictionary(p => p.token, p => p.id, StringComparer.Ordinal);
-    }
-
-    private byte[] ToJson()
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            json.WriteStartObject();
-            json.WriteString("version", "1.0");
-            json.WriteNull("truncation");
-            json.WriteNull("padding");
-            json.WriteStartArray("added_tokens");
-            for (int id = 0; id < SpecialTokens.Count; id++)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("id", id);
-                json.WriteString("content", SpecialTokens[id]);
-                json.WriteBoolean("single_word", false);
-                json.WriteBoolean("lstrip", false);
-                json.WriteBoolean("rstrip", false);
-                json.WriteBoolean("normalized", false);
-                json.WriteBoolean("special", true);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
             json.WriteNull("normalizer");
             WriteByteLevel(json, "pre_tokenizer");
             json.WriteNull("post_processor");
@@ -83,9 +47,8 @@ public sealed class WordVocabulary
             json.WriteEndObject();
             json.WriteString("unk_token", UnknownToken);
             json.WriteEndObject();
-            json.WriteEndObject();
-        }
-        return buffer.ToArray();
+        });
+        return SpecialTokens.Select((token, id) => (token, id)).ToDictionary(p => p.token, p => p.id, StringComparer.Ordinal);
     }
 
     private static void WriteByteLevel(Utf8JsonWriter json, string name)
