@@ -9,7 +9,8 @@ using Learn2PD.Core.Filter;
 namespace Learn2PD.Eval;
 
 /// <summary>What an eval run produced: the per-method rows, AUP per length, and the report it wrote.</summary>
-public sealed record EvalOutcome(IReadOnlyList<MethodResult> Results, IReadOnlyList<AupResult> Aups, string Markdown, string MetricName);
+public sealed record EvalOutcome(IReadOnlyList<MethodResult> Results, IReadOnlyList<AupResult> Aups, IReadOnlyList<FamilyFrontier> Frontiers,
+    string Markdown, string MetricName);
 
 /// <summary>
 /// <c>l2pd eval</c>'s pipeline: checks the request against the model and data before any decode, resumes
@@ -24,7 +25,8 @@ public static class EvalPipeline
         if (request.EmbeddedModel && !Directory.Exists(modelDir))
             throw new Learn2PdException($"the embedded model is missing from {modelDir}; pass --model DIR or rebuild l2pd");
         string filterPath = request.FilterFile;
-        bool needsFilter = request.Methods.Any(m => m.NeedsFilter);
+        var methods = Expand(request, filterPath);
+        bool needsFilter = methods.Any(m => m.NeedsFilter);
         if (needsFilter && !File.Exists(filterPath))
         {
             string what = request.FilterPath is not null ? "filter file" : request.EmbeddedModel ? "embedded filter" : "model directory's filter";
@@ -68,10 +70,10 @@ public static class EvalPipeline
             DType = request.DType.Trim().ToLowerInvariant(),
         };
         using var store = ResultStore.Open(request.OutDirectory, settings, request.Fresh);
-        int pending = EvalRunner.CountPending(store, lengths, request.Methods, samples);
-        int total = EvalRunner.Plan(lengths, request.Methods, samples).Count();
+        int pending = EvalRunner.CountPending(store, lengths, methods, samples);
+        int total = EvalRunner.Plan(lengths, methods, samples).Count();
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{samples.Count} samples from {request.Data.Source}; methods {string.Join(", ", request.Methods.Select(m => m.Id))}; " +
+            $"{samples.Count} samples from {request.Data.Source}; methods {string.Join(", ", methods.Select(m => m.Id))}; " +
             $"{string.Join(", ", lengths.Select(l => $"gen {l.GenLength} × {l.Limit}"))}{(filter is null ? "" : $"; τ_f {filter.AcceptThreshold}")}; " +
             $"{total - pending} of {total} decodes already in {store.Path}"));
 
@@ -83,7 +85,7 @@ public static class EvalPipeline
             {
                 progress.Run("eval", pending, bar =>
                 {
-                    runner.Run(store, lengths, request.Methods, samples,
+                    runner.Run(store, lengths, methods, samples,
                         r => bar.Advance(1, $"gen {r.GenLength} {r.Method} #{r.Index} nfe {r.Nfe}"), cancel);
                     return 0;
                 });
@@ -96,23 +98,38 @@ public static class EvalPipeline
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pending} decodes in {clock.Elapsed.TotalSeconds:F0} s"));
         }
 
-        var results = MethodResult.Summarize(store.Records, request.Methods, lengths, request.Metric);
+        var results = MethodResult.Summarize(store.Records, methods, lengths, request.Metric);
         var aups = AupResult.Compute(results);
+        var frontiers = FamilyFrontier.Compute(results, m => m.Policy == PolicyKind.Threshold ? ThresholdPolicy.FastDllmThreshold : settings.AcceptThreshold);
         string metricName = request.Metric == EvalMetric.Strict ? "strict-match" : "flexible-extract";
         string caption = string.Create(CultureInfo.InvariantCulture,
             $"Model {Path.GetFileName(Path.GetFullPath(modelDir).TrimEnd(Path.DirectorySeparatorChar))}, data {request.Data.Source}, {request.Data.Shots}-shot, " +
             $"block {request.BlockLength}{(filter is null ? "" : $", τ_f {filter.AcceptThreshold}")}, {settings.Device} {settings.DType}, {request.Threads} thread(s), batch 1.");
-        string markdown = EvalReport.Markdown(results, aups, metricName, caption);
+        string markdown = EvalReport.Markdown(results, aups, frontiers, metricName, caption);
         var runSettings = new JsonObject
         {
-            ["methods"] = new JsonArray(request.Methods.Select(m => (JsonNode)m.Id).ToArray()),
+            ["methods"] = new JsonArray(methods.Select(m => (JsonNode)m.Id).ToArray()),
             ["gen_lengths"] = new JsonArray(lengths.Select(l => (JsonNode)l.GenLength).ToArray()),
             ["limits"] = new JsonArray(lengths.Select(l => (JsonNode)l.Limit).ToArray()),
             ["metric"] = metricName,
         };
-        EvalReport.Write(request.OutDirectory, markdown, EvalReport.Json(settings, runSettings, results, aups,
-            store.Records.Where(r => lengths.Any(l => l.GenLength == r.GenLength && r.Index < l.Limit) && request.Methods.Any(m => m.Id == r.Method)),
+        EvalReport.Write(request.OutDirectory, markdown, EvalReport.Json(settings, runSettings, results, aups, frontiers,
+            store.Records.Where(r => lengths.Any(l => l.GenLength == r.GenLength && r.Index < l.Limit) && methods.Any(m => m.Id == r.Method)),
             request.CommandLine));
-        return new EvalOutcome(results, aups, markdown, metricName);
+        return new EvalOutcome(results, aups, frontiers, markdown, metricName);
+    }
+
+    /// <summary>
+    /// The methods to run: those asked for, plus with a sweep every family at every grid point (τ for
+    /// threshold families, the filter's τ_f grid for l2p ones) and the oracle, the limit every curve is read against.
+    /// </summary>
+    private static IReadOnlyList<DecodingMethod> Expand(EvalRequest request, string filterPath)
+    {
+        if (request.Sweep.Count == 0) return request.Methods;
+        IReadOnlyList<double>? filterGrid = null;
+        var swept = request.Sweep.SelectMany(family => family.Policy == PolicyKind.Threshold
+            ? EvalRequest.ThresholdGrid.Select(t => family.At(t))
+            : (filterGrid ??= FilterSidecar.SweepThresholdsFor(filterPath) ?? FilterSidecar.DefaultSweepThresholds).Select(t => family.At(t)));
+        return EvalRequest.Ordered(request.Methods.Concat(swept).Append(DecodingMethods.Parse("oracle")).DistinctBy(m => m.Id));
     }
 }

@@ -30,7 +30,8 @@ public static class EvalReport
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     /// <summary>One table over all lengths, then the AUP of each length.</summary>
-    public static string Markdown(IReadOnlyList<MethodResult> results, IReadOnlyList<AupResult> aups, string metricName, string? caption = null)
+    public static string Markdown(IReadOnlyList<MethodResult> results, IReadOnlyList<AupResult> aups, IReadOnlyList<FamilyFrontier> frontiers,
+        string metricName, string? caption = null)
     {
         var text = new StringBuilder();
         if (caption is not null) text.AppendLine(caption).AppendLine();
@@ -45,8 +46,26 @@ public static class EvalReport
         text.AppendLine();
         foreach (var a in aups)
             text.AppendLine(string.Create(Invariant, $"AUP at gen {a.GenLength}: {a.Aup:F1} (over {string.Join(", ", a.Methods)})"));
+        if (frontiers.Count > 0) AppendFrontiers(text, frontiers);
         return text.ToString();
     }
+
+    /// <summary>Per length and family: the fastest point within 1 and 2 points of the baseline, AUP, and the Pareto frontier.</summary>
+    private static void AppendFrontiers(StringBuilder text, IReadOnlyList<FamilyFrontier> frontiers)
+    {
+        text.AppendLine().AppendLine("Accuracy–speed frontiers (param = τ for threshold families, τ_f for l2p; speed-up by NFE over the baseline):").AppendLine();
+        text.AppendLine("| gen | family | n | best within 1 pt | best within 2 pt | AUP | Pareto frontier (param: acc %, speed-up) |");
+        text.AppendLine("|---:|---|---:|---|---|---:|---|");
+        foreach (var f in frontiers)
+        {
+            string pareto = string.Join("; ", f.Pareto.Select(p => string.Create(Invariant, $"{p.Param}: {p.Accuracy:F1}, {p.SpeedupNfe:F2}×")));
+            text.AppendLine(string.Create(Invariant,
+                $"| {f.GenLength} | {f.Family} | {f.N} | {Point(f.BestWithin1Pt)} | {Point(f.BestWithin2Pt)} | {f.Aup:F1} | {pareto} |"));
+        }
+    }
+
+    private static string Point(FrontierPoint? p) =>
+        p is null ? "none" : string.Create(Invariant, $"{p.Param} ({p.Accuracy:F1} %, {p.SpeedupNfe:F2}×)");
 
     private static string Times(double? x) => x is { } v ? string.Create(Invariant, $"{v:F2}×") : "–";
 
@@ -54,7 +73,7 @@ public static class EvalReport
 
     /// <summary>results.json: settings, machine, versions, the results list, AUP and every sample (answer ids left out).</summary>
     public static JsonObject Json(EvalSettings settings, JsonObject runSettings, IReadOnlyList<MethodResult> results,
-        IReadOnlyList<AupResult> aups, IEnumerable<SampleRecord> samples, string commandLine)
+        IReadOnlyList<AupResult> aups, IReadOnlyList<FamilyFrontier> frontiers, IEnumerable<SampleRecord> samples, string commandLine)
     {
         var settingsNode = settings.ToJson();
         foreach (var (key, value) in runSettings) settingsNode[key] = value?.DeepClone();
@@ -76,9 +95,32 @@ public static class EvalReport
             },
             ["results"] = JsonSerializer.SerializeToNode(results, SampleRecord.Json),
             ["aup"] = JsonSerializer.SerializeToNode(aups, SampleRecord.Json),
+            ["frontier"] = new JsonArray(frontiers.Select(FrontierJson).ToArray()),
             ["samples"] = JsonSerializer.SerializeToNode(
                 samples.OrderBy(s => s.GenLength).ThenBy(s => s.Method, StringComparer.Ordinal).ThenBy(s => s.Index)
                     .Select(s => s with { AnswerIds = null }).ToArray(), SampleRecord.Json),
+        };
+    }
+
+    /// <summary>{gen_length, family, n, points: [{param, accuracy, speedup_nfe, speedup_time, tpf}], pareto, best_within_1pt, best_within_2pt, aup}.</summary>
+    private static JsonNode FrontierJson(FamilyFrontier f)
+    {
+        static JsonObject Full(FrontierPoint p) => new()
+        {
+            ["param"] = p.Param, ["accuracy"] = p.Accuracy, ["speedup_nfe"] = p.SpeedupNfe, ["speedup_time"] = p.SpeedupTime, ["tpf"] = p.Tpf,
+        };
+        static JsonObject? Best(FrontierPoint? p) => p is null ? null : new() { ["param"] = p.Param, ["accuracy"] = p.Accuracy, ["speedup_nfe"] = p.SpeedupNfe };
+        return new JsonObject
+        {
+            ["gen_length"] = f.GenLength,
+            ["family"] = f.Family,
+            ["n"] = f.N,
+            ["baseline_accuracy"] = f.BaselineAccuracy,
+            ["points"] = new JsonArray(f.Points.Select(p => (JsonNode)Full(p)).ToArray()),
+            ["pareto"] = new JsonArray(f.Pareto.Select(p => (JsonNode)p.Param).ToArray()),
+            ["best_within_1pt"] = Best(f.BestWithin1Pt),
+            ["best_within_2pt"] = Best(f.BestWithin2Pt),
+            ["aup"] = f.Aup,
         };
     }
 

@@ -19,6 +19,8 @@ public sealed record EvalRequest
     /// <summary>τ_f of methods without @; null = the filter's suggested value.</summary>
     public double? AcceptThreshold { get; init; }
     public required IReadOnlyList<DecodingMethod> Methods { get; init; }
+    /// <summary>Families to sweep over their parameter grid (<see cref="ThresholdGrid"/>, the filter's τ_f grid); empty = no sweep.</summary>
+    public IReadOnlyList<DecodingMethod> Sweep { get; init; } = [];
     public required IReadOnlyList<LengthPlan> Lengths { get; init; }
     public int BlockLength { get; init; } = 32;
     public EvalDataOptions Data { get; init; } = new();
@@ -30,6 +32,25 @@ public sealed record EvalRequest
     public ulong Seed { get; init; }
     public int Threads { get; init; } = Environment.ProcessorCount;
     public string CommandLine { get; init; } = "";
+
+    /// <summary>The τ grid every threshold family is swept over.</summary>
+    public static IReadOnlyList<double> ThresholdGrid { get; } = [0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99];
+
+    /// <summary>What a bare --sweep covers: every family with a parameter, the prefix-cache variants left out.</summary>
+    public static IReadOnlyList<DecodingMethod> DefaultSweep =>
+        DecodingMethods.All.Where(m => m.HasParameter && m.Cache != Core.Model.CacheKind.Prefix).ToArray();
+
+    /// <summary>"--sweep" (every family) or "--sweep threshold,l2p+eotp".</summary>
+    public static IReadOnlyList<DecodingMethod> ParseSweep(string? families)
+    {
+        if (string.IsNullOrWhiteSpace(families)) return DefaultSweep;
+        var chosen = families.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(name => DecodingMethods.Parse(name, "--sweep"))
+            .Select(m => m.HasParameter && m.Parameter is null ? m
+                : throw new Learn2PdException($"--sweep: '{m.Id}' is not a family with a parameter to sweep (threshold…, l2p…)"))
+            .DistinctBy(m => m.Name).ToArray();
+        return chosen;
+    }
 
     public string FilterFile => FilterPath ?? Path.Combine(ModelDirectory, "filter.safetensors");
 

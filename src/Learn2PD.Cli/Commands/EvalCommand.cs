@@ -46,11 +46,17 @@ internal static class EvalCommand
         var chatTemplate = new Option<ChatMode>("--chat-template") { Description = "auto (use the tokenizer's chat template when it has one; the whole prompt as one user message), on or off", DefaultValueFactory = _ => ChatMode.Auto };
         var metric = new Option<EvalMetric>("--metric") { Description = "GSM8K accuracy column: strict (strict-match) or flexible (flexible-extract); both are in results.json", DefaultValueFactory = _ => EvalMetric.Strict };
         var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => Path.Combine("runs", "eval") };
+        var sweep = new Option<string?>("--sweep")
+        {
+            Description = "Accuracy–speed frontiers: run each family over its parameter grid on the same samples (τ 0.5–0.99 for threshold families, the filter's τ_f grid for l2p ones), plus the oracle. " +
+                "Alone: every family (prefix-cache variants left out); or a comma-separated list, e.g. --sweep threshold,l2p+eotp. Writes a frontier table, frontier-GEN.png and results.json's \"frontier\"",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var fresh = new Option<bool>("--fresh") { Description = "Discard the records already in --out instead of resuming them" };
 
         var command = new Command("eval", Description)
         {
-            filter, acceptThreshold, data, task, limit, methods, genLength, blockLength, shots, fewShotData, chatTemplate, metric, output, fresh, seed,
+            filter, acceptThreshold, data, task, limit, methods, sweep, genLength, blockLength, shots, fewShotData, chatTemplate, metric, output, fresh, seed,
         };
         model.AddTo(command);
         runtime.AddTo(command);
@@ -64,7 +70,10 @@ internal static class EvalCommand
                 EmbeddedModel = model.IsEmbedded(parse),
                 FilterPath = parse.GetValue(filter),
                 AcceptThreshold = parse.GetValue(acceptThreshold),
-                Methods = EvalRequest.ParseMethods(parse.GetValue(methods)!),
+                // With --sweep, --methods adds to the sweep only when given.
+                Methods = EvalRequest.ParseMethods(parse.GetResult(sweep) is not null && parse.GetResult(methods) is null or { Implicit: true }
+                    ? DecodingMethods.BaselineName : parse.GetValue(methods)!),
+                Sweep = parse.GetResult(sweep) is null ? [] : EvalRequest.ParseSweep(parse.GetValue(sweep)),
                 Lengths = EvalRequest.ParseLengths(parse.GetValue(genLength)!, parse.GetValue(limit), block),
                 BlockLength = block,
                 Data = new EvalDataOptions
@@ -89,7 +98,14 @@ internal static class EvalCommand
             var outcome = EvalPipeline.Run(request, new ProgressReporter(io.Error, TimeSpan.FromSeconds(15)), io.Error, cancel.Token);
             io.Out.Write(outcome.Markdown);
             SpeedupChart.Write(Path.Combine(request.OutDirectory, EvalReport.ChartFile), outcome.Results, outcome.MetricName);
-            io.Error.WriteLine($"wrote {Path.Combine(request.OutDirectory, EvalReport.MarkdownFile)}, {EvalReport.JsonFile} and {EvalReport.ChartFile}");
+            var charts = new List<string> { EvalReport.ChartFile };
+            foreach (int gen in outcome.Frontiers.Select(f => f.GenLength).Distinct())
+            {
+                var oracle = outcome.Results.FirstOrDefault(r => r.GenLength == gen && r.Method == "oracle");
+                FrontierChart.Write(Path.Combine(request.OutDirectory, FrontierChart.FileName(gen)), gen, outcome.Frontiers, oracle, outcome.MetricName);
+                charts.Add(FrontierChart.FileName(gen));
+            }
+            io.Error.WriteLine($"wrote {Path.Combine(request.OutDirectory, EvalReport.MarkdownFile)}, {EvalReport.JsonFile}, {string.Join(", ", charts)}");
             return 0;
         });
         return command;

@@ -7,7 +7,7 @@ namespace Learn2PD.Cli.Eval;
 
 /// <summary>
 /// speedup.png: accuracy against NFE speed-up over the baseline, one colour and marker per generation
-/// length, each point labelled with its method. The speed-up axis is logarithmic (methods span 1× to ~100×).
+/// length, each point labelled with its method where the label does not overlap another. The speed-up axis is logarithmic (methods span 1× to ~100×).
 /// </summary>
 internal static class SpeedupChart
 {
@@ -31,27 +31,14 @@ internal static class SpeedupChart
             scatter.LegendText = $"gen length {lengths[i]}";
         }
 
-        // Methods that land on the same point share one label, a name per line; where lengths mix,
-        // each name is written once with its lengths, in black.
-        foreach (var spot in points.GroupBy(p => (Math.Round(p.X, 2), Math.Round(p.Y, 1))))
-        {
-            bool oneLength = spot.Select(p => p.GenLength).Distinct().Count() == 1;
-            var lines = spot.GroupBy(p => p.Method).Select(g => oneLength ? g.Key : $"{g.Key} ({string.Join(", ", g.Select(p => p.GenLength))})");
-            var label = plot.Add.Text(string.Join("\n", lines), spot.First().X, spot.First().Y);
-            label.LabelFontSize = 11;
-            label.LabelFontColor = oneLength ? spot.First().Color : Colors.Black;
-            label.LabelAlignment = Alignment.LowerLeft; // extra lines grow upwards, away from the axis at 0 %
-            label.OffsetX = 6;
-            label.OffsetY = -4;
-        }
-
         plot.Axes.Bottom.TickGenerator = new NumericAutomatic
         {
             MinorTickGenerator = new LogMinorTickGenerator(),
             IntegerTicksOnly = true,
             LabelFormatter = x => Math.Pow(10, x).ToString("0.#", CultureInfo.InvariantCulture) + "×",
         };
-        plot.Title("Accuracy vs. speed-up over the one-token-per-step baseline");
+        string counts = string.Join(", ", lengths.Select(l => $"n = {results.Where(r => r.GenLength == l).Min(r => r.N)} at {l}"));
+        plot.Title($"Accuracy vs. speed-up over the one-token-per-step baseline ({counts})");
         plot.XLabel("speed-up by NFE (log scale)");
         plot.YLabel($"accuracy % ({metricName})");
         plot.Axes.Margins(horizontal: 0.15, vertical: 0.1);
@@ -62,6 +49,7 @@ internal static class SpeedupChart
             plot.Axes.SetLimitsY(Math.Max(-2, Math.Min(low - 5, high - 20)), Math.Min(115, Math.Max(high + 15, low + 20)));
         }
         plot.ShowLegend(Edge.Right);
+        ChartLabels.Place(plot, width, height, points.Select(p => (p.X, p.Y, p.Method, p.Color)).ToArray());
 
         using var image = plot.GetImage(width, height);
         byte[] png = image.GetImageBytes(ImageFormat.Png, 100);

@@ -40,6 +40,8 @@ public sealed record FilterSidecar
     public double BaselineMeanNfe { get; init; }
     public double OracleMeanNfe { get; init; }
     public IReadOnlyList<CalibrationPoint> Calibration { get; init; } = [];
+    /// <summary>The τ_f grid a frontier sweep (<c>l2pd eval --sweep</c>) spans for this filter; null = <see cref="DefaultSweepThresholds"/>.</summary>
+    public IReadOnlyList<double>? SweepThresholds { get; init; }
     public SidecarTimes Times { get; init; } = new();
     public string Command { get; init; } = "";
     public string Created { get; init; } = "";
@@ -66,6 +68,27 @@ public sealed record FilterSidecar
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             throw new Learn2PdException($"{sidecar}: cannot read suggested_threshold ({e.Message}); fix the file or pass --accept-threshold", e);
+        }
+    }
+
+    /// <summary>The τ_f grid of an eval sweep when the sidecar names none.</summary>
+    public static IReadOnlyList<double> DefaultSweepThresholds { get; } = [0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99];
+
+    /// <summary>The sidecar's <c>sweep_thresholds</c>, or null when there is no sidecar or it has none.</summary>
+    public static IReadOnlyList<double>? SweepThresholdsFor(string filterPath)
+    {
+        string sidecar = PathFor(filterPath);
+        if (!File.Exists(sidecar)) return null;
+        try
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(sidecar))?["sweep_thresholds"];
+            var grid = node?.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+            if (grid is not null && grid.Any(t => t is <= 0 or > 1)) throw new FormatException("every τ_f must lie in (0, 1]");
+            return grid is { Length: > 0 } ? grid : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new Learn2PdException($"{sidecar}: cannot read sweep_thresholds ({e.Message}); fix the file", e);
         }
     }
 
