@@ -26,7 +26,8 @@ public sealed class BlockDecoder(LLaDAModelLM model)
         using var noGrad = no_grad();
         using var generator = new Generator(options.Seed, model.Device);
         var run = new DecodeRun(model, prompts, options, policy, trace,
-            new TokenPredictor(options.Temperature, options.Remasking, generator));
+            // Distribution features cost a pass over the vocabulary: only for policies that read them, and traces.
+            new TokenPredictor(options.Temperature, options.Remasking, generator, distribution: policy.ReadsDistribution || trace is not null));
         for (int block = 0; block < options.BlockCount; block++)
         {
             cancel.ThrowIfCancellationRequested();

@@ -14,6 +14,9 @@ public sealed class BlockStep
         Predictions = new long[capacity];
         Confidences = new double[capacity];
         Masked = new bool[capacity];
+        SecondConfidences = new double[capacity];
+        Entropies = new double[capacity];
+        Stable = new int[capacity];
         Commit = new bool[capacity];
         Accepted = new bool[capacity];
         CommitTokens = new long[capacity];
@@ -29,6 +32,8 @@ public sealed class BlockStep
     public int AnswerOffset { get; internal set; }
     /// <summary>Positions of the block still inside the sequence.</summary>
     public int Length { get; internal set; }
+    /// <summary>The model's end-of-text id (what end-of-text prediction and feature-reading filters look for).</summary>
+    public long EndOfText { get; internal set; }
     /// <summary>k of LLaDA's fixed schedule for this step (0 once the schedule is exhausted).</summary>
     public int ScheduledCount { get; internal set; }
 
@@ -38,6 +43,12 @@ public sealed class BlockStep
     public double[] Confidences { get; }
     /// <summary>True where the block position is still masked.</summary>
     public bool[] Masked { get; }
+    /// <summary>Probability of the runner-up token (0 unless the policy asked for distribution features).</summary>
+    public double[] SecondConfidences { get; }
+    /// <summary>Entropy of the predictive distribution in nats (0 unless the policy asked for distribution features).</summary>
+    public double[] Entropies { get; }
+    /// <summary>How many steps in a row, before this one and within this block, predicted the same token at the position.</summary>
+    public int[] Stable { get; }
 
     public bool[] Commit { get; }
     public bool[] Accepted { get; }

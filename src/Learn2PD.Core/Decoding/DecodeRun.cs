@@ -134,13 +134,10 @@ internal sealed class DecodeRun
     /// <param name="window">Logits [B, W, V] from the block start onwards.</param>
     private void Step(int block, int step, Row[] stepping, Tensor window)
     {
-        var (predictions, confidences) = predictor.Predict(window);
+        var predicted = predictor.Predict(window);
         Forwards++;
         int width = (int)window.shape[1];
-        foreach (var row in stepping)
-        {
-            StepRow(row, block, step, predictions.AsSpan(row.Index * width, width), confidences.AsSpan(row.Index * width, width));
-        }
+        foreach (var row in stepping) StepRow(row, block, step, predicted, row.Index * width, width);
     }
 
     /// <summary>
@@ -185,11 +182,13 @@ internal sealed class DecodeRun
         return tensor(mask, [rows.Length, length]).to(model.Device);
     }
 
-    /// <summary>Policy, end-of-text prediction and commit for one row; the spans hold its window from the block start.</summary>
-    private void StepRow(Row row, int block, int step, ReadOnlySpan<long> predictions, ReadOnlySpan<double> confidences)
+    /// <summary>Policy, end-of-text prediction and commit for one row, whose window starts at <paramref name="offset"/> of the predictions.</summary>
+    private void StepRow(Row row, int block, int step, TokenPredictor.Window predicted, int offset, int width)
     {
         int start = answerStart + block * options.BlockLength;
         int n = Math.Min(start + options.BlockLength, row.Length) - start;
+        var predictions = predicted.Predictions.AsSpan(offset, width);
+        var confidences = predicted.Confidences.AsSpan(offset, width);
         var s = row.Step;
         s.Row = row.Index;
         s.BlockIndex = block;
@@ -198,9 +197,17 @@ internal sealed class DecodeRun
         s.AnswerOffset = start - answerStart;
         s.Length = n;
         s.ScheduledCount = step < row.Schedule.Length ? row.Schedule[step] : 0;
+        s.EndOfText = model.Config.EosTokenId;
+        for (int j = 0; j < n; j++)
+        {
+            // A prediction's stability counts the earlier steps of this block that predicted the same token.
+            s.Stable[j] = step > 0 && s.Predictions[j] == predictions[j] ? s.Stable[j] + 1 : 0;
+            s.Masked[j] = row.Tokens[start + j] == maskId;
+        }
         predictions[..n].CopyTo(s.Predictions);
         confidences[..n].CopyTo(s.Confidences);
-        for (int j = 0; j < n; j++) s.Masked[j] = row.Tokens[start + j] == maskId;
+        predicted.SecondConfidences?.AsSpan(offset, n).CopyTo(s.SecondConfidences);
+        predicted.Entropies?.AsSpan(offset, n).CopyTo(s.Entropies);
         s.ResetOutputs();
         policy.Select(s);
         row.Nfe++;
@@ -214,7 +221,12 @@ internal sealed class DecodeRun
         if (cut is int c) row.Length = c;
 
         trace?.Invoke(new StepTrace(row.Index, block, step, start, start - answerStart,
-            s.Predictions[..n], s.Confidences[..n], s.Masked[..n], s.Commit[..n], s.CommitTokens[..n], cut));
+            s.Predictions[..n], s.Confidences[..n], s.Masked[..n], s.Commit[..n], s.CommitTokens[..n], cut)
+        {
+            SecondConfidences = predicted.SecondConfidences is null ? null : s.SecondConfidences[..n],
+            Entropies = predicted.Entropies is null ? null : s.Entropies[..n],
+            Stable = s.Stable[..n],
+        });
     }
 
     private sealed class Row(int index, long[] tokens, int pad, int blockLength)

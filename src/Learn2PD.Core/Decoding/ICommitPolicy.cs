@@ -8,4 +8,7 @@ public interface ICommitPolicy
 {
     /// <summary>Fills <see cref="BlockStep.Commit"/> (and optionally Accepted / CommitTokens).</summary>
     void Select(BlockStep step);
+
+    /// <summary>Whether <see cref="Select"/> reads <see cref="BlockStep.SecondConfidences"/> and <see cref="BlockStep.Entropies"/> (they cost a pass over the vocabulary).</summary>
+    bool ReadsDistribution => false;
 }

@@ -9,10 +9,16 @@ namespace Learn2PD.Core.Decoding;
 /// in fp32 for bf16 models (a float64 copy of a 126k-wide vocabulary buys nothing there), or a
 /// uniform random number for <see cref="Remasking.Random"/>.
 /// </summary>
-internal sealed class TokenPredictor(double temperature, Remasking remasking, Generator? generator)
+internal sealed class TokenPredictor(double temperature, Remasking remasking, Generator? generator, bool distribution)
 {
-    /// <summary>logits [B, W, V] → x0 and confidence, each flattened row-major to B * W on the CPU.</summary>
-    public (long[] Predictions, double[] Confidences) Predict(Tensor logits)
+    /// <summary>What one forward predicts over a window, each array flattened row-major to B * W.</summary>
+    public sealed record Window(long[] Predictions, double[] Confidences, double[]? SecondConfidences, double[]? Entropies);
+
+    /// <summary>
+    /// logits [B, W, V] → x0 and confidence on the CPU; with distribution features also the runner-up's
+    /// probability and the entropy of the softmax (what richer commit rules read besides the confidence).
+    /// </summary>
+    public Window Predict(Tensor logits)
     {
         using var scope = NewDisposeScope();
         var probabilityType = logits.dtype is ScalarType.Float32 or ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
@@ -28,11 +34,16 @@ internal sealed class TokenPredictor(double temperature, Remasking remasking, Ge
         {
             x0 = logits.argmax(-1);
         }
+        var probabilities = remasking == Remasking.LowConfidence || distribution ? scores.softmax(-1) : null;
         Tensor confidence = remasking == Remasking.Random
             ? rand(x0.shape, dtype: ScalarType.Float64, device: x0.device, generator: generator)
-            : scores.softmax(-1).gather(-1, x0.unsqueeze(-1)).squeeze(-1);
+            : probabilities!.gather(-1, x0.unsqueeze(-1)).squeeze(-1);
         var predictions = x0.to(ScalarType.Int64).cpu().data<long>().ToArray();
         var confidences = confidence.to(ScalarType.Float64).cpu().data<double>().ToArray();
-        return (predictions, confidences);
+        if (!distribution) return new Window(predictions, confidences, null, null);
+        var second = probabilities!.topk(2, -1).values.select(-1, 1);
+        var entropy = -(probabilities * probabilities.clamp_min(1e-30).log()).sum(-1); // [B, W] nats
+        return new Window(predictions, confidences,
+            second.to(ScalarType.Float64).cpu().data<double>().ToArray(), entropy.to(ScalarType.Float64).cpu().data<double>().ToArray());
     }
 }

@@ -1,4 +1,5 @@
 using Learn2PD.Core.Checkpoints;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Learn2PD.Core.Filter;
@@ -12,6 +13,16 @@ public static class FilterFile
 {
     private static readonly string[] Keys = ["linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias"];
 
+    /// <summary>Either kind of filter: a <see cref="PositionFilter"/> (tensors fc1, fc2, out) or the authors' layout.</summary>
+    public static ICommitFilter LoadAny(string path)
+    {
+        if (Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase) && File.Exists(path)
+            && SafeTensors.Open(path).Tensors.ContainsKey("fc1.weight"))
+            return LoadPosition(path);
+        return Load(path);
+    }
+
+    /// <summary>A filter in the authors' layout (safetensors or .pth).</summary>
     public static Learn2PdFilter Load(string path)
     {
         if (!File.Exists(path)) throw new Learn2PdException($"{path}: filter file not found");
@@ -51,8 +62,41 @@ public static class FilterFile
         }
     }
 
-    /// <summary>Writes the filter as safetensors in the authors' layout (fp32), atomically.</summary>
-    public static void Save(Learn2PdFilter filter, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    private static PositionFilter LoadPosition(string path)
+    {
+        var tensors = SafeTensors.ReadTensors(path);
+        try
+        {
+            foreach (string key in (string[])["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "out.weight", "out.bias"])
+                if (!tensors.ContainsKey(key)) throw new Learn2PdException($"{path}: not a position filter (no tensor '{key}')");
+            var w1 = tensors["fc1.weight"];
+            if (w1.ndim != 2 || w1.shape[1] != PositionFeatures.Count)
+                throw new Learn2PdException($"{path}: fc1.weight must be [hidden, {PositionFeatures.Count}], found [{string.Join(", ", w1.shape)}]");
+            int hidden = (int)w1.shape[0];
+            var filter = new PositionFilter(hidden);
+            foreach (var (key, shape) in new[] { ("fc1.bias", new long[] { hidden }), ("fc2.weight", [hidden, hidden]), ("fc2.bias", [hidden]), ("out.weight", [1, hidden]), ("out.bias", [1]) })
+            {
+                if (!tensors[key].shape.SequenceEqual(shape))
+                    throw new Learn2PdException($"{path}: {key} must be [{string.Join(", ", shape)}], found [{string.Join(", ", tensors[key].shape)}]");
+            }
+            using (no_grad())
+            {
+                foreach (var (name, parameter) in filter.named_parameters()) parameter.copy_(tensors[name].to(ScalarType.Float32));
+            }
+            filter.eval();
+            return filter;
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>Writes either kind of filter as fp32 safetensors (the authors' layout for theirs), atomically.</summary>
+    public static void Save(ICommitFilter filter, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Save((nn.Module)filter, path, metadata);
+
+    private static void Save(nn.Module filter, string path, IReadOnlyDictionary<string, string>? metadata)
     {
         var tensors = filter.named_parameters().Select(p => (p.name, (Tensor)p.parameter.detach().to(ScalarType.Float32).cpu())).ToList();
         SafeTensorsWriter.Write(path, tensors, metadata);

@@ -3,11 +3,11 @@ using System.Globalization;
 namespace Learn2PD.Core.Filter;
 
 /// <summary>A filter ready for decoding: its weights and the acceptance threshold τ_f it is used with.</summary>
-public sealed record LoadedFilter(Learn2PdFilter Filter, double AcceptThreshold, string Path);
+public sealed record LoadedFilter(ICommitFilter Filter, double AcceptThreshold, string Path);
 
 /// <summary>
-/// The one way a filter file is loaded for decoding: the weights (safetensors or the authors' .pth),
-/// checked against the block length, and τ_f: the one asked for, else the sidecar's suggested value,
+/// The one way a filter file is loaded for decoding: the weights (either kind; safetensors, or the
+/// authors' .pth), checked against the block length, and τ_f: the one asked for, else the sidecar's suggested value,
 /// else <see cref="DefaultAcceptThreshold"/>; it must lie in (0, 1].
 /// </summary>
 public static class FilterLoader
@@ -18,11 +18,11 @@ public static class FilterLoader
     public static LoadedFilter Load(string path, double? acceptThreshold, int blockLength)
     {
         double tau = AcceptThresholdFor(path, acceptThreshold);
-        var filter = FilterFile.Load(path);
-        if (filter.BlockLength != blockLength)
+        var filter = FilterFile.LoadAny(path);
+        if (filter.BlockLength is int width && width != blockLength)
         {
             filter.Dispose();
-            throw new Learn2PdException($"{path}: the filter reads blocks of {filter.BlockLength} confidences but --block-length is {blockLength}");
+            throw new Learn2PdException($"{path}: the filter reads blocks of {width} confidences but --block-length is {blockLength}");
         }
         return new LoadedFilter(filter, tau, path);
     }

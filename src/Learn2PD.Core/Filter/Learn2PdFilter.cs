@@ -9,7 +9,7 @@ namespace Learn2PD.Core.Filter;
 /// (committed positions included), one logit per position; n is the block length it was trained
 /// for (32 in the paper, 2,112 parameters). Field names follow the authors' state dict.
 /// </summary>
-public sealed class Learn2PdFilter : nn.Module<Tensor, Tensor>
+public sealed class Learn2PdFilter : nn.Module<Tensor, Tensor>, ICommitFilter
 {
 #pragma warning disable IDE1006 // field names are the authors' state-dict keys
     public Linear linear1;
@@ -24,8 +24,22 @@ public sealed class Learn2PdFilter : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    public const string KindName = "learn2pd";
+
     /// <summary>The number of confidences the filter reads (its input width).</summary>
     public int BlockLength { get; }
+
+    public string Kind => KindName;
+    int? ICommitFilter.BlockLength => BlockLength;
+    public bool ReadsDistribution => false;
+
+    /// <summary>The step's confidences, committed positions included, as the authors' filter reads them.</summary>
+    public float[] Logits(Decoding.BlockStep step)
+    {
+        var confidences = new float[step.Length];
+        for (int j = 0; j < step.Length; j++) confidences[j] = (float)step.Confidences[j];
+        return Logits(confidences);
+    }
 
     /// <summary>[..., n] fp32 confidences → [..., n] logits.</summary>
     public override Tensor forward(Tensor confidences) =>

@@ -1,0 +1,73 @@
+namespace Learn2PD.Core.Filter;
+
+/// <summary>What one decode step shows about its block, as plain spans: the same view at decode time and in label records.</summary>
+public readonly ref struct StepView(
+    int step, ReadOnlySpan<long> predictions, ReadOnlySpan<double> confidences, ReadOnlySpan<double> secondConfidences,
+    ReadOnlySpan<double> entropies, ReadOnlySpan<bool> masked, ReadOnlySpan<int> stable, long endOfText)
+{
+    public int Step { get; } = step;
+    public int Length => Predictions.Length;
+    public ReadOnlySpan<long> Predictions { get; } = predictions;
+    public ReadOnlySpan<double> Confidences { get; } = confidences;
+    public ReadOnlySpan<double> SecondConfidences { get; } = secondConfidences;
+    public ReadOnlySpan<double> Entropies { get; } = entropies;
+    public ReadOnlySpan<bool> Masked { get; } = masked;
+    public ReadOnlySpan<int> Stable { get; } = stable;
+    public long EndOfText { get; } = endOfText;
+}
+
+/// <summary>
+/// The per-position inputs of a <see cref="PositionFilter"/>: the signals the adaptive commit rules since
+/// Learn2PD read (Prophet's top-1/top-2 margin, KLASS's stability, entropy), where the position sits in
+/// its block and how much of its neighbourhood is already committed. Every feature lies roughly in [0, 1]
+/// (or [-1, 1]) and none depends on the block length, so one filter serves any block length.
+/// </summary>
+public static class PositionFeatures
+{
+    public const int Count = 16;
+
+    /// <summary>Short names, in order (for reports).</summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "confidence", "margin", "entropy", "log_odds", "stable", "step", "position", "left_committed", "right_committed",
+        "block_committed", "predicts_eot", "left_predicts_eot", "left_confidence", "right_confidence", "masked_before", "leftmost_masked",
+    ];
+
+    /// <summary>Fills <paramref name="features"/> [n, Count], row-major, for every position of the block.</summary>
+    public static void Compute(StepView v, Span<float> features)
+    {
+        int n = v.Length;
+        int committed = 0, firstMasked = -1;
+        for (int j = 0; j < n; j++)
+        {
+            if (!v.Masked[j]) committed++;
+            else if (firstMasked < 0) firstMasked = j;
+        }
+        int maskedBefore = 0;
+        for (int j = 0; j < n; j++)
+        {
+            var f = features.Slice(j * Count, Count);
+            double c = v.Confidences[j];
+            double second = v.SecondConfidences.Length > j ? v.SecondConfidences[j] : 0;
+            double entropy = v.Entropies.Length > j ? v.Entropies[j] : 0;
+            double odds = Math.Log(Math.Max(c, 1e-6) / Math.Max(1 - c, 1e-6));
+            f[0] = (float)c;
+            f[1] = (float)(c - second);
+            f[2] = (float)Math.Min(entropy / 3, 1);
+            f[3] = (float)Math.Clamp(odds / 10, -1, 1);
+            f[4] = Math.Min(v.Stable[j], 4) / 4f;
+            f[5] = Math.Min(v.Step, 8) / 8f;
+            f[6] = n > 1 ? j / (float)(n - 1) : 0;
+            f[7] = j == 0 || !v.Masked[j - 1] ? 1 : 0;   // the block start counts as committed context
+            f[8] = j == n - 1 || !v.Masked[j + 1] ? 1 : 0;
+            f[9] = committed / (float)n;
+            f[10] = v.Predictions[j] == v.EndOfText ? 1 : 0;
+            f[11] = j > 0 && v.Predictions[j - 1] == v.EndOfText ? 1 : 0;
+            f[12] = j > 0 ? (float)v.Confidences[j - 1] : 1;
+            f[13] = j < n - 1 ? (float)v.Confidences[j + 1] : 1;
+            f[14] = maskedBefore / (float)n;
+            f[15] = j == firstMasked ? 1 : 0;
+            if (v.Masked[j]) maskedBefore++;
+        }
+    }
+}
