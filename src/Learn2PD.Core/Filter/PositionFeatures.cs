@@ -1,19 +1,18 @@
 namespace Learn2PD.Core.Filter;
 
-/// <summary>What one decode step shows about its block, as plain spans: the same view at decode time and in label records.</summary>
+/// <summary>What one decode step shows about its block, as plain spans (fp32, as label records store them): the same view at decode time and in training.</summary>
 public readonly ref struct StepView(
-    int step, ReadOnlySpan<long> predictions, ReadOnlySpan<double> confidences, ReadOnlySpan<double> secondConfidences,
-    ReadOnlySpan<double> entropies, ReadOnlySpan<bool> masked, ReadOnlySpan<int> stable, long endOfText)
+    int step, ReadOnlySpan<bool> predictsEndOfText, ReadOnlySpan<float> confidences, ReadOnlySpan<float> secondConfidences,
+    ReadOnlySpan<float> entropies, ReadOnlySpan<bool> masked, ReadOnlySpan<int> stable)
 {
     public int Step { get; } = step;
-    public int Length => Predictions.Length;
-    public ReadOnlySpan<long> Predictions { get; } = predictions;
-    public ReadOnlySpan<double> Confidences { get; } = confidences;
-    public ReadOnlySpan<double> SecondConfidences { get; } = secondConfidences;
-    public ReadOnlySpan<double> Entropies { get; } = entropies;
+    public int Length => Masked.Length;
+    public ReadOnlySpan<bool> PredictsEndOfText { get; } = predictsEndOfText;
+    public ReadOnlySpan<float> Confidences { get; } = confidences;
+    public ReadOnlySpan<float> SecondConfidences { get; } = secondConfidences;
+    public ReadOnlySpan<float> Entropies { get; } = entropies;
     public ReadOnlySpan<bool> Masked { get; } = masked;
     public ReadOnlySpan<int> Stable { get; } = stable;
-    public long EndOfText { get; } = endOfText;
 }
 
 /// <summary>
@@ -48,8 +47,8 @@ public static class PositionFeatures
         {
             var f = features.Slice(j * Count, Count);
             double c = v.Confidences[j];
-            double second = v.SecondConfidences.Length > j ? v.SecondConfidences[j] : 0;
-            double entropy = v.Entropies.Length > j ? v.Entropies[j] : 0;
+            double second = v.SecondConfidences[j];
+            double entropy = v.Entropies[j];
             double odds = Math.Log(Math.Max(c, 1e-6) / Math.Max(1 - c, 1e-6));
             f[0] = (float)c;
             f[1] = (float)(c - second);
@@ -61,10 +60,10 @@ public static class PositionFeatures
             f[7] = j == 0 || !v.Masked[j - 1] ? 1 : 0;   // the block start counts as committed context
             f[8] = j == n - 1 || !v.Masked[j + 1] ? 1 : 0;
             f[9] = committed / (float)n;
-            f[10] = v.Predictions[j] == v.EndOfText ? 1 : 0;
-            f[11] = j > 0 && v.Predictions[j - 1] == v.EndOfText ? 1 : 0;
-            f[12] = j > 0 ? (float)v.Confidences[j - 1] : 1;
-            f[13] = j < n - 1 ? (float)v.Confidences[j + 1] : 1;
+            f[10] = v.PredictsEndOfText[j] ? 1 : 0;
+            f[11] = j > 0 && v.PredictsEndOfText[j - 1] ? 1 : 0;
+            f[12] = j > 0 ? v.Confidences[j - 1] : 1;
+            f[13] = j < n - 1 ? v.Confidences[j + 1] : 1;
             f[14] = maskedBefore / (float)n;
             f[15] = j == firstMasked ? 1 : 0;
             if (v.Masked[j]) maskedBefore++;

@@ -41,9 +41,15 @@ public sealed class PositionFilter : nn.Module<Tensor, Tensor>, ICommitFilter
     public float[] Logits(BlockStep step)
     {
         int n = step.Length;
+        var eot = new bool[n];
+        var (confidences, second, entropies) = (new float[n], new float[n], new float[n]);
+        for (int j = 0; j < n; j++)
+        {
+            eot[j] = step.Predictions[j] == step.EndOfText;
+            (confidences[j], second[j], entropies[j]) = ((float)step.Confidences[j], (float)step.SecondConfidences[j], (float)step.Entropies[j]);
+        }
         var features = new float[n * PositionFeatures.Count];
-        PositionFeatures.Compute(new StepView(step.Step, step.Predictions.AsSpan(0, n), step.Confidences.AsSpan(0, n),
-            step.SecondConfidences.AsSpan(0, n), step.Entropies.AsSpan(0, n), step.Masked.AsSpan(0, n), step.Stable.AsSpan(0, n), step.EndOfText), features);
+        PositionFeatures.Compute(new StepView(step.Step, eot, confidences, second, entropies, step.Masked.AsSpan(0, n), step.Stable.AsSpan(0, n)), features);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         return forward(tensor(features, [n, PositionFeatures.Count])).data<float>().ToArray();

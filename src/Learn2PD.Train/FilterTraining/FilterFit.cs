@@ -25,6 +25,10 @@ public sealed record FilterFitOptions
     /// progress reports; a validation pass costs about a third of an iteration.
     /// </summary>
     public int ReportEvery { get; init; } = 25;
+    /// <summary>Position filters: how much more a wrong prediction's loss weighs than a right one's.</summary>
+    public double FalseAcceptWeight { get; init; } = 1;
+    /// <summary>Position filters: hidden width.</summary>
+    public int Hidden { get; init; } = PositionFilter.DefaultHidden;
 
     public FilterFitOptions Validate()
     {
@@ -32,6 +36,8 @@ public sealed record FilterFitOptions
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new Learn2PdException($"--lr must be positive (got {LearningRate})");
         if (!(WeightDecay >= 0)) throw new Learn2PdException($"weight decay must be 0 or more (got {WeightDecay})");
         if (ReportEvery <= 0) throw new Learn2PdException($"report interval must be positive (got {ReportEvery})");
+        if (!(FalseAcceptWeight > 0)) throw new Learn2PdException($"--false-accept-weight must be positive (got {FalseAcceptWeight})");
+        if (Hidden <= 0) throw new Learn2PdException($"--hidden must be positive (got {Hidden})");
         return this;
     }
 }

@@ -11,7 +11,7 @@ namespace Learn2PD.Train.Oracle;
 public sealed record LabelFileHeader
 {
     public const string FormatName = "l2pd-oracle-labels";
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -41,6 +41,8 @@ public sealed record LabelFileHeader
     /// <summary>Held-out prompts: batched apart from the training prompts, and never fitted on.</summary>
     public IReadOnlyList<int> ValidationPrompts { get; init; } = [];
     public string Created { get; init; } = "";
+    /// <summary>Which decodes' steps the file records: always the oracle's, and the reference's when asked.</summary>
+    public IReadOnlyList<string> Trajectories { get; init; } = [LabelRecord.OracleTrajectory];
 
     /// <summary>The first setting that differs in a way that changes the labels, or null when the file can be reused.</summary>
     public string? FirstDifference(LabelFileHeader now)
@@ -56,6 +58,7 @@ public sealed record LabelFileHeader
         if (PromptCount != now.PromptCount || PromptsSha256 != now.PromptsSha256)
             return $"prompts: {PromptCount} prompts ({Short(PromptsSha256)}) in the file, {now.PromptCount} ({Short(now.PromptsSha256)}) now";
         if (!ValidationPrompts.SequenceEqual(now.ValidationPrompts)) return "validation split (it follows --seed and --validation-fraction)";
+        if (!Trajectories.SequenceEqual(now.Trajectories)) return $"trajectories: {string.Join(",", Trajectories)} in the file, {string.Join(",", now.Trajectories)} now";
         return null;
     }
 

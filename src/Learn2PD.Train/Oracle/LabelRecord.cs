@@ -1,11 +1,26 @@
 namespace Learn2PD.Train.Oracle;
 
 /// <summary>
-/// One step of one block of an oracle run: the filter's input (the confidences of every block
-/// position, committed ones included) and its target (whether each position's prediction equals
-/// the reference answer), plus which positions were still masked (the only ones a filter decides).
+/// One step of one block of a recorded decode: the authors' filter input (the confidences of every
+/// block position, committed ones included) and the target (whether each position's prediction equals
+/// the reference answer), which positions were still masked (the only ones a filter decides), and what
+/// a <see cref="Core.Filter.PositionFilter"/> reads besides: runner-up probabilities, entropies, how
+/// long each prediction has been stable, and which positions predict end-of-text.
 /// </summary>
-public sealed record LabelRecord(int Block, int Step, float[] Confidences, bool[] Correct, bool[] Masked);
+public sealed record LabelRecord(int Block, int Step, float[] Confidences, bool[] Correct, bool[] Masked)
+{
+    /// <summary>Which decode the step belongs to: <see cref="OracleTrajectory"/> (the authors') or <see cref="ReferenceTrajectory"/>.</summary>
+    public string Trajectory { get; init; } = OracleTrajectory;
+    public float[]? SecondConfidences { get; init; }
+    public float[]? Entropies { get; init; }
+    public int[]? Stable { get; init; }
+    public bool[]? PredictsEndOfText { get; init; }
+
+    /// <summary>The oracle's steps: it commits every correct prediction at once.</summary>
+    public const string OracleTrajectory = "oracle";
+    /// <summary>The baseline's steps (one token per step): states with every share of the block committed.</summary>
+    public const string ReferenceTrajectory = "reference";
+}
 
 /// <summary>
 /// Everything recorded for one prompt: the reference answer (the baseline decode), the baseline's

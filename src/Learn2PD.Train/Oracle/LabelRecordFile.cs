@@ -182,6 +182,16 @@ public sealed class LabelRecordFile : IDisposable
                 w.WriteEndArray();
                 w.WriteString("correct", Bits(r.Correct));
                 w.WriteString("masked", Bits(r.Masked));
+                if (r.Trajectory != LabelRecord.OracleTrajectory) w.WriteString("trajectory", r.Trajectory);
+                WriteFloats(w, "second", r.SecondConfidences);
+                WriteFloats(w, "entropy", r.Entropies);
+                if (r.Stable is { } stable)
+                {
+                    w.WriteStartArray("stable");
+                    foreach (int k in stable) w.WriteNumberValue(k);
+                    w.WriteEndArray();
+                }
+                if (r.PredictsEndOfText is { } eot) w.WriteString("eot", Bits(eot));
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -204,7 +214,14 @@ public sealed class LabelRecordFile : IDisposable
                 var masked = Bits(r.GetProperty("masked").GetString()!, where);
                 if (confidences.Length != blockLength || correct.Length != blockLength || masked.Length != blockLength)
                     throw new Learn2PdException($"{where}: a record is not {blockLength} positions wide; the file is damaged, delete it");
-                records.Add(new LabelRecord(r.GetProperty("block").GetInt32(), r.GetProperty("step").GetInt32(), confidences, correct, masked));
+                records.Add(new LabelRecord(r.GetProperty("block").GetInt32(), r.GetProperty("step").GetInt32(), confidences, correct, masked)
+                {
+                    Trajectory = r.TryGetProperty("trajectory", out var t) ? t.GetString()! : LabelRecord.OracleTrajectory,
+                    SecondConfidences = Floats(r, "second", blockLength, where),
+                    Entropies = Floats(r, "entropy", blockLength, where),
+                    Stable = r.TryGetProperty("stable", out var st) ? Width(st.EnumerateArray().Select(e => e.GetInt32()).ToArray(), blockLength, where) : null,
+                    PredictsEndOfText = r.TryGetProperty("eot", out var e) ? Width(Bits(e.GetString()!, where), blockLength, where) : null,
+                });
             }
             return new PromptLabels(
                 root.GetProperty("prompt").GetInt32(),
@@ -220,6 +237,20 @@ public sealed class LabelRecordFile : IDisposable
             throw new Learn2PdException($"{where}: damaged label line ({e.Message}); delete the file to record again", e);
         }
     }
+
+    private static void WriteFloats(Utf8JsonWriter w, string name, float[]? values)
+    {
+        if (values is null) return;
+        w.WriteStartArray(name);
+        foreach (float v in values) w.WriteNumberValue(v);
+        w.WriteEndArray();
+    }
+
+    private static float[]? Floats(JsonElement record, string name, int blockLength, string where) =>
+        record.TryGetProperty(name, out var values) ? Width(values.EnumerateArray().Select(c => c.GetSingle()).ToArray(), blockLength, where) : null;
+
+    private static T[] Width<T>(T[] values, int blockLength, string where) =>
+        values.Length == blockLength ? values : throw new Learn2PdException($"{where}: a record is not {blockLength} positions wide; the file is damaged, delete it");
 
     private static string Bits(bool[] values) => string.Create(values.Length, values, (span, v) =>
     {

@@ -17,12 +17,19 @@ public sealed record RecordedBatch(IReadOnlyList<int> Prompts, double ReferenceS
 public sealed class OracleLabels
 {
     private readonly BlockDecoder decoder;
+    private readonly bool recordReference;
 
-    public OracleLabels(BlockDecoder decoder, int genLength, int blockLength)
+    /// <param name="recordReference">Also record the reference decode's own steps (every share of a block committed), not only the oracle's.</param>
+    public OracleLabels(BlockDecoder decoder, int genLength, int blockLength, bool recordReference = false)
     {
         this.decoder = decoder;
+        this.recordReference = recordReference;
         Baseline = DecodeOptions.Baseline(genLength, blockLength);
     }
+
+    /// <summary>The trajectories a recorder with these settings writes.</summary>
+    public static IReadOnlyList<string> Trajectories(bool recordReference) =>
+        recordReference ? [LabelRecord.OracleTrajectory, LabelRecord.ReferenceTrajectory] : [LabelRecord.OracleTrajectory];
 
     /// <summary>The reference decode's settings; the oracle runs with the same (it ignores the schedule).</summary>
     public DecodeOptions Baseline { get; }
@@ -59,30 +66,24 @@ public sealed class OracleLabels
     public IReadOnlyList<PromptLabels> RecordBatch(IReadOnlyList<int[]> batch, Action<int>? onReferenceBlock = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
+        var referenceSteps = new List<StepTrace>();
         var reference = decoder.Decode(batch, Baseline, new FixedSchedulePolicy(), step =>
         {
             // Every row steps together under the fixed schedule; row 0 committing its last mask ends the block.
             if (step.Row == 0 && step.Committed.Count(c => c) == step.Masked.Count(m => m)) onReferenceBlock?.Invoke(batch.Count);
+            if (recordReference) referenceSteps.Add(step);
         }, cancel);
         double referenceSeconds = clock.Elapsed.TotalSeconds;
         var answers = reference.Rows.Select(r => r.AnswerIds).ToArray();
+        long endOfText = decoder.Model.Config.EosTokenId;
 
         clock.Restart();
-        var oracle = new OraclePolicy(answers, decoder.Model.Config.EosTokenId);
+        var oracle = new OraclePolicy(answers, endOfText);
         var records = batch.Select(_ => new List<LabelRecord>()).ToArray();
         var result = decoder.Decode(batch, Baseline, oracle, step =>
-        {
-            int n = step.Predictions.Length;
-            var confidences = new float[n];
-            var correct = new bool[n];
-            for (int j = 0; j < n; j++)
-            {
-                confidences[j] = (float)step.Confidences[j];
-                correct[j] = step.Predictions[j] == oracle.ReferenceAt(step.Row, step.AnswerOffset + j);
-            }
-            records[step.Row].Add(new LabelRecord(step.Block, step.Step, confidences, correct, (bool[])step.Masked.Clone()));
-        }, cancel);
+            records[step.Row].Add(Record(step, oracle, endOfText, LabelRecord.OracleTrajectory)), cancel);
         double oracleSeconds = clock.Elapsed.TotalSeconds;
+        foreach (var step in referenceSteps) records[step.Row].Add(Record(step, oracle, endOfText, LabelRecord.ReferenceTrajectory));
 
         var labels = new PromptLabels[batch.Count];
         for (int r = 0; r < batch.Count; r++)
@@ -94,5 +95,21 @@ public sealed class OracleLabels
                 referenceSeconds / batch.Count, oracleSeconds / batch.Count, records[r]);
         }
         return labels;
+    }
+
+    /// <summary>A traced step as a label record: correct where the prediction equals the reference answer.</summary>
+    private static LabelRecord Record(StepTrace step, OraclePolicy oracle, long endOfText, string trajectory)
+    {
+        int n = step.Predictions.Length;
+        var correct = new bool[n];
+        for (int j = 0; j < n; j++) correct[j] = step.Predictions[j] == oracle.ReferenceAt(step.Row, step.AnswerOffset + j);
+        return new LabelRecord(step.Block, step.Step, step.Confidences.Select(c => (float)c).ToArray(), correct, (bool[])step.Masked.Clone())
+        {
+            Trajectory = trajectory,
+            SecondConfidences = step.SecondConfidences?.Select(c => (float)c).ToArray(),
+            Entropies = step.Entropies?.Select(c => (float)c).ToArray(),
+            Stable = step.Stable,
+            PredictsEndOfText = step.Predictions.Select(p => p == endOfText).ToArray(),
+        };
     }
 }

@@ -10,14 +10,14 @@ namespace Learn2PD.Train.Tasks;
 public sealed record ArithmeticTaskOptions
 {
     /// <summary>Largest number written in a question for adding or subtracting (results may be larger).</summary>
-    public int MaxOperand { get; init; } = 5;
+    public int MaxOperand { get; init; } = 10;
 
     public int MinSteps { get; init; } = 1;
 
     /// <summary>At most 3: longer chains outgrow the short prompts a tiny model handles.</summary>
-    public int MaxSteps { get; init; } = 1;
+    public int MaxSteps { get; init; } = 2;
 
-    public ArithmeticOperations Operations { get; init; } = ArithmeticOperations.AddSub;
+    public ArithmeticOperations Operations { get; init; } = ArithmeticOperations.All;
 
     /// <summary>Largest multiplier ("3 bags", "4 times as many") when <see cref="ArithmeticOperations.Mul"/> is on.</summary>
     public int MaxFactor { get; init; } = 5;

@@ -1,0 +1,61 @@
+using Learn2PD.Core.Filter;
+using Learn2PD.Train.Oracle;
+using static TorchSharp.torch;
+
+namespace Learn2PD.Train.FilterTraining;
+
+/// <summary>
+/// Label records as a <see cref="PositionFilter"/> learns from them: one row per still-masked position
+/// (the only positions a filter decides), its <see cref="PositionFeatures"/>, its label and its raw
+/// confidence (what thresholding would read). Created outside any dispose scope; dispose it when done.
+/// </summary>
+public sealed class PositionSamples : IDisposable
+{
+    private PositionSamples(Tensor features, Tensor correct, float[] confidences, bool[] labels)
+    {
+        Features = features;
+        Correct = correct;
+        Confidences = confidences;
+        Labels = labels;
+    }
+
+    /// <summary>[M, F] fp32.</summary>
+    public Tensor Features { get; }
+    /// <summary>[M] fp32, 1 where the prediction equals the reference.</summary>
+    public Tensor Correct { get; }
+    public float[] Confidences { get; }
+    public bool[] Labels { get; }
+    public long Count => Labels.Length;
+
+    /// <summary>The masked positions of records that carry the position features (label files written since version 2).</summary>
+    public static PositionSamples From(IEnumerable<LabelRecord> records)
+    {
+        var features = new List<float>();
+        var labels = new List<bool>();
+        var confidences = new List<float>();
+        foreach (var r in records)
+        {
+            if (r.SecondConfidences is null || r.Entropies is null || r.Stable is null || r.PredictsEndOfText is null)
+                throw new Core.Learn2PdException("the label file has no position features (it predates them); record the labels again");
+            int n = r.Confidences.Length;
+            var block = new float[n * PositionFeatures.Count];
+            PositionFeatures.Compute(new StepView(r.Step, r.PredictsEndOfText, r.Confidences, r.SecondConfidences, r.Entropies, r.Masked, r.Stable), block);
+            for (int j = 0; j < n; j++)
+            {
+                if (!r.Masked[j]) continue;
+                features.AddRange(block.AsSpan(j * PositionFeatures.Count, PositionFeatures.Count));
+                labels.Add(r.Correct[j]);
+                confidences.Add(r.Confidences[j]);
+            }
+        }
+        var x = tensor(features.ToArray(), [labels.Count, PositionFeatures.Count]).DetachFromDisposeScope();
+        var y = tensor(labels.Select(l => l ? 1f : 0f).ToArray(), [labels.Count]).DetachFromDisposeScope();
+        return new PositionSamples(x, y, confidences.ToArray(), labels.ToArray());
+    }
+
+    public void Dispose()
+    {
+        Features.Dispose();
+        Correct.Dispose();
+    }
+}
