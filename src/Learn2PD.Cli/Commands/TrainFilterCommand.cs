@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Learn2PD.Cli.Eval;
 using Learn2PD.Cli.Terminal;
+using Learn2PD.Core.Decoding;
 using Learn2PD.Train.FilterTraining;
 
 namespace Learn2PD.Cli.Commands;
@@ -30,11 +32,16 @@ internal static class TrainFilterCommand
         var validationFraction = new Option<double>("--validation-fraction") { Description = "Share of prompts held out for validation and τ_f calibration", DefaultValueFactory = _ => 0.1 };
         var thresholds = new Option<string>("--thresholds") { Description = "τ_f values to sweep, comma-separated", DefaultValueFactory = _ => string.Join(',', ThresholdCalibration.DefaultThresholds.Select(t => t.ToString(CultureInfo.InvariantCulture))) };
         var minAgreement = new Option<double>("--min-agreement") { Description = "Share of validation answers that must agree with the reference for a τ_f to qualify", DefaultValueFactory = _ => 0.99 };
+        var kind = new Option<FilterKind>("--kind") { Description = "position (a per-position MLP over confidence, top-2 margin, entropy, stability, position and neighbours; works at any block length) or learn2pd (the authors' MLP over the block's 32 confidences)", DefaultValueFactory = _ => FilterKind.Position };
+        var oracleOnly = new Option<bool>("--oracle-only") { Description = "Learn from the oracle runs' steps only (the authors' data); by default the reference decodes' own steps are recorded too" };
+        var falseAccept = new Option<double?>("--false-accept-weight") { Description = $"--kind position: how much more a wrong prediction's loss weighs than a right one's (default {TrainFilterSettings.DefaultFalseAcceptWeight}: a false accept can cost the answer, a late one costs a forward)" };
+        var calibrateFor = new Option<string>("--calibrate-for") { Description = "The l2p method τ_f is calibrated with (its end-of-text prediction and cache apply in the calibration decodes)", DefaultValueFactory = _ => "l2p+eotp" };
+        calibrateFor.AcceptOnlyFromAmong(DecodingMethods.All.Where(m => m.NeedsFilter).Select(m => m.Name).ToArray());
         var agreement = new Option<AgreementKind>("--agreement") { Description = "What agreeing means: answer (the same final answer, GSM8K's strict-match then flexible-extract, else the same text; what accuracy measures) or text (the same ids)", DefaultValueFactory = _ => AgreementKind.Answer };
 
         var command = new Command("train-filter", "Record oracle labels from full decodes and fit the Learn2PD filter for a model (CPU or GPU).")
         {
-            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, agreement, seed,
+            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, agreement, kind, oracleOnly, falseAccept, calibrateFor, seed,
         };
         model.AddTo(command);
         runtime.AddTo(command);
@@ -60,12 +67,19 @@ internal static class TrainFilterCommand
                 Thresholds = TrainFilterSettings.ParseThresholds(parse.GetValue(thresholds)!),
                 MinAgreement = parse.GetValue(minAgreement),
                 Agreement = parse.GetValue(agreement),
+                Kind = parse.GetValue(kind),
+                ReferenceTrajectory = !parse.GetValue(oracleOnly),
+                FalseAcceptWeight = parse.GetValue(falseAccept),
+                CalibrationMethod = DecodingMethods.Parse(parse.GetValue(calibrateFor)!, "--calibrate-for"),
                 CommandLine = "l2pd " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
             runtime.Apply(parse);
             using var cancel = ConsoleCancel.Create();
             var report = TrainFilterPipeline.Run(settings, new ProgressReporter(io.Error), io.Error, cancel.Token);
+            string plot = Path.ChangeExtension(report.FilterPath, ".reliability.png");
+            ReliabilityChart.Write(plot, report);
             WriteSummary(io.Out, report);
+            io.Out.WriteLine($"reliability plot: {plot}");
             return 0;
         });
         return command;
@@ -79,7 +93,7 @@ internal static class TrainFilterCommand
         double perPrompt = d.Prompts == 0 ? 0 : 1.0 / d.Prompts;
         Line(o, $"");
         Line(o, $"train-filter summary");
-        Line(o, $"  model          {s.Model.Name} ({s.Model.Dtype}), gen {s.Decode.GenLength}, block {s.Decode.BlockLength}");
+        Line(o, $"  model          {s.Model.Name} ({s.Model.Dtype}), gen {s.Decode.GenLength}, block {s.Decode.BlockLength}; filter kind {s.Kind}");
         Line(o, $"  prompts        {d.Prompts} ({d.TrainPrompts} train, {d.ValidationPrompts} validation): {d.Source}");
         Line(o, $"  records        {d.TrainRecords:N0} train, {d.ValidationRecords:N0} validation; {d.PositiveRate:P1} of training positions correct");
         Line(o, $"  labels         reference {t.ReferenceSeconds:F1} s ({t.ReferenceSeconds * perPrompt:F2} s/prompt), oracle {t.OracleSeconds:F1} s ({t.OracleSeconds * perPrompt:F2} s/prompt)");
@@ -96,7 +110,15 @@ internal static class TrainFilterCommand
             string mark = p.Threshold == report.Choice.Point.Threshold ? " <" : "";
             Line(o, $"  {p.Threshold,-9} {p.MeanNfe,9:F1} {s.BaselineMeanNfe / p.MeanNfe,8:F2}× {p.Agreement,10:P1} {p.TokenAgreement,8:P1} {Percent(m.Precision),10} {Percent(m.Recall),8} {Percent(m.FalsePositiveRate),8}{mark}");
         }
-        Line(o, $"  (agreement: validation answers with the reference's {(s.Agreement == "answer" ? "final answer" : "ids")}; precision, recall, FPR: masked positions of validation records)");
+        Line(o, $"  (agreement: validation answers with the reference's {(s.Agreement == "answer" ? "final answer" : "ids")}, decoded with {s.CalibratedFor?.Method}; precision, recall, FPR: masked positions of validation records)");
+        if (s.Diagnostics is { } g)
+        {
+            Line(o, $"");
+            Line(o, $"  separation of right from wrong predictions on {g.Positions:N0} held-out masked positions ({g.PositiveRate:P1} right):");
+            Line(o, $"  {"",-22} {"ROC-AUC",8} {"avg precision",14}");
+            Line(o, $"  {$"filter ({s.Kind})",-22} {Number(g.FilterRocAuc),8} {Number(g.FilterAveragePrecision),14}");
+            Line(o, $"  {"raw confidence",-22} {Number(g.ConfidenceRocAuc),8} {Number(g.ConfidenceAveragePrecision),14}");
+        }
         Line(o, $"");
         string verdict = report.Choice.MeetsAgreement
             ? $"the fastest with agreement ≥ {s.MinAgreement:P1}"
@@ -104,6 +126,8 @@ internal static class TrainFilterCommand
         Line(o, $"suggested τ_f {s.SuggestedThreshold} ({verdict}): mean NFE {report.Choice.Point.MeanNfe:F1}, {s.BaselineMeanNfe / report.Choice.Point.MeanNfe:F2}× fewer than the baseline, {report.Choice.Point.MeanNfe / s.OracleMeanNfe:F2}× the oracle's");
         Line(o, $"wrote {report.FilterPath} and {report.SidecarPath} (labels: {report.LabelsPath})");
     }
+
+    private static string Number(double? value) => value is { } v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
 
     private static string Percent(double value) => double.IsNaN(value) ? "-" : value.ToString("P1", CultureInfo.InvariantCulture);
 

@@ -3,7 +3,10 @@ using System.Globalization;
 namespace Learn2PD.Core.Filter;
 
 /// <summary>A filter ready for decoding: its weights and the acceptance threshold τ_f it is used with.</summary>
-public sealed record LoadedFilter(ICommitFilter Filter, double AcceptThreshold, string Path);
+public sealed record LoadedFilter(ICommitFilter Filter, double AcceptThreshold, string Path) : IDisposable
+{
+    public void Dispose() => Filter.Dispose();
+}
 
 /// <summary>
 /// The one way a filter file is loaded for decoding: the weights (either kind; safetensors, or the

@@ -24,6 +24,12 @@ public sealed record FilterSidecar
     public int Version { get; init; } = 1;
     /// <summary>The filter's file name (beside this file).</summary>
     public string Filter { get; init; } = "";
+    /// <summary>"learn2pd" (the authors' layout) or "position".</summary>
+    public string Kind { get; init; } = Learn2PdFilter.KindName;
+    /// <summary>The method and generation length τ_f was calibrated with.</summary>
+    public SidecarCalibration? CalibratedFor { get; init; }
+    /// <summary>How the filter's score separates right from wrong predictions on held-out masked positions, next to the raw confidence.</summary>
+    public SidecarDiagnostics? Diagnostics { get; init; }
     public int BlockLength { get; init; }
     /// <summary>τ_f for <c>sigmoid(logit) &gt; τ_f</c>, from the calibration sweep.</summary>
     public double SuggestedThreshold { get; init; }
@@ -115,6 +121,36 @@ public sealed record SidecarModel
     public string Dtype { get; init; } = "";
 }
 
+public sealed record SidecarCalibration
+{
+    public string Method { get; init; } = "";
+    public int GenLength { get; init; }
+}
+
+public sealed record SidecarDiagnostics
+{
+    /// <summary>Held-out masked positions measured.</summary>
+    public long Positions { get; init; }
+    /// <summary>Share of them whose prediction equals the reference.</summary>
+    public double PositiveRate { get; init; }
+    public double? FilterRocAuc { get; init; }
+    public double? FilterAveragePrecision { get; init; }
+    /// <summary>The same measures for the raw confidence, what thresholding reads.</summary>
+    public double? ConfidenceRocAuc { get; init; }
+    public double? ConfidenceAveragePrecision { get; init; }
+    public IReadOnlyList<SidecarReliabilityBin> Reliability { get; init; } = [];
+}
+
+/// <summary>One bin of the filter's reliability diagram: predicted probabilities in [low, high).</summary>
+public sealed record SidecarReliabilityBin
+{
+    public double Low { get; init; }
+    public double High { get; init; }
+    public long Count { get; init; }
+    public double MeanPredicted { get; init; }
+    public double Observed { get; init; }
+}
+
 public sealed record SidecarDecode
 {
     public int GenLength { get; init; }
@@ -134,6 +170,8 @@ public sealed record SidecarData
     /// <summary>Share of training positions whose prediction equals the reference.</summary>
     public double PositiveRate { get; init; }
     public string LabelsFile { get; init; } = "";
+    /// <summary>The decodes whose steps were learned from: "oracle", and "reference" when recorded.</summary>
+    public IReadOnlyList<string> Trajectories { get; init; } = [];
 }
 
 public sealed record SidecarFit
@@ -141,6 +179,7 @@ public sealed record SidecarFit
     public int Iterations { get; init; }
     public double LearningRate { get; init; }
     public double WeightDecay { get; init; }
+    public double FalseAcceptWeight { get; init; } = 1;
     public ulong Seed { get; init; }
     /// <summary>The iteration whose weights were kept (lowest validation loss).</summary>
     public int BestIteration { get; init; }

@@ -51,6 +51,17 @@ public sealed class LabelTensors : IDisposable
             tensor(m, shape).DetachFromDisposeScope());
     }
 
+    /// <summary>The authors' filter on these records: its probabilities, the labels and the raw confidences, at the masked positions only.</summary>
+    public (float[] Probabilities, bool[] Labels, float[] Confidences) MaskedScores(Core.Filter.Learn2PdFilter filter)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var probabilities = filter.forward(Confidences).sigmoid().masked_select(Masked).data<float>().ToArray();
+        var labels = Correct.masked_select(Masked).data<float>().Select(v => v > 0.5f).ToArray();
+        var confidences = Confidences.masked_select(Masked).data<float>().ToArray();
+        return (probabilities, labels, confidences);
+    }
+
     public void Dispose()
     {
         Confidences.Dispose();

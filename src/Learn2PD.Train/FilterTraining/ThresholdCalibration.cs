@@ -19,17 +19,19 @@ public static class ThresholdCalibration
     /// From permissive to strict around the authors' 0.96. Each τ_f costs one filter decode of every
     /// validation prompt (about a third of a baseline decode), so the list is kept short.
     /// </summary>
-    public static IReadOnlyList<double> DefaultThresholds { get; } = [0.7, 0.8, 0.9, 0.95, 0.96, 0.98, 0.99];
+    public static IReadOnlyList<double> DefaultThresholds { get; } = [0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99];
 
     /// <param name="references">Reference answer ids by prompt index, for every prompt in <paramref name="batches"/>.</param>
     /// <param name="onBatch">Called after each decoded batch with τ_f and the batch's row count.</param>
     /// <param name="agrees">Whether an answer agrees with its reference; null: the same ids, all gen_length of them.</param>
-    public static IReadOnlyList<CalibrationPoint> Sweep(BlockDecoder decoder, Learn2PdFilter filter, DecodeOptions baseline,
+    /// <param name="method">The l2p family the τ_f is for (its end-of-text prediction and cache apply).</param>
+    public static IReadOnlyList<CalibrationPoint> Sweep(BlockDecoder decoder, ICommitFilter filter, DecodingMethod method, DecodeOptions baseline,
         IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> batches, IReadOnlyDictionary<int, long[]> references,
         IReadOnlyList<double> thresholds, Action<double, int>? onBatch = null, CancellationToken cancel = default,
         Func<long[], long[], bool>? agrees = null)
     {
         agrees ??= (answer, reference) => answer.AsSpan().SequenceEqual(reference);
+        var options = method.Configure(baseline);
         var points = new List<CalibrationPoint>(thresholds.Count);
         foreach (double threshold in thresholds)
         {
@@ -38,10 +40,12 @@ public static class ThresholdCalibration
             foreach (var batch in batches)
             {
                 cancel.ThrowIfCancellationRequested();
-                var result = decoder.Decode(batch.Select(i => prompts[i]).ToArray(), baseline, new FilterPolicy(filter, threshold), cancel: cancel);
+                var policy = method.At(threshold).CreatePolicy(new PolicyInputs(new LoadedFilter(filter, threshold, "")));
+                var result = decoder.Decode(batch.Select(i => prompts[i]).ToArray(), options, policy, cancel: cancel);
                 for (int r = 0; r < batch.Length; r++)
                 {
-                    long[] answer = result.Rows[r].AnswerIds, reference = references[batch[r]];
+                    // An end-of-text cut leaves a shorter answer; its missing tail is end-of-text.
+                    long[] answer = Padded(result.Rows[r].AnswerIds, baseline.GenLength, decoder.Model.Config.EosTokenId), reference = references[batch[r]];
                     nfe += result.Rows[r].Nfe;
                     rows++;
                     if (agrees(answer, reference)) same++;
@@ -55,6 +59,15 @@ public static class ThresholdCalibration
             points.Add(new CalibrationPoint(threshold, nfe / (double)rows, same / (double)rows, tokens == 0 ? 1 : sameTokens / (double)tokens));
         }
         return points;
+    }
+
+    private static long[] Padded(long[] answer, int length, long endOfText)
+    {
+        if (answer.Length >= length) return answer;
+        var padded = new long[length];
+        answer.CopyTo(padded, 0);
+        Array.Fill(padded, endOfText, answer.Length, length - answer.Length);
+        return padded;
     }
 
     /// <summary>

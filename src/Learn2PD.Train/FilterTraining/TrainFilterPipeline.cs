@@ -61,6 +61,7 @@ public static class TrainFilterPipeline
             Source = source,
             ChatTemplate = tokenizer.HasChatTemplate,
             ValidationPrompts = split.Validation,
+            Trajectories = OracleLabels.Trajectories(settings.ReferenceTrajectory),
             Created = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
         };
         var trainBatches = PromptBatches.Plan(prompts, split.Train, settings.BatchSize);
@@ -79,7 +80,7 @@ public static class TrainFilterPipeline
             if (pending.Count > 0)
             {
                 // The bar counts reference blocks (the bulk of the time); the oracle runs show in the status.
-                var recorder = new OracleLabels(decoder, settings.GenLength, settings.BlockLength);
+                var recorder = new OracleLabels(decoder, settings.GenLength, settings.BlockLength, settings.ReferenceTrajectory);
                 progress.Run("labels", pending.Sum(b => b.Length) * decodeOptions.BlockCount, bar => recorder.Record(prompts, pending, file,
                     rows => bar.Advance(rows),
                     batch => bar.Advance(0, $"{batch.ReferenceSeconds / batch.Prompts.Count:F2} + {batch.OracleSeconds / batch.Prompts.Count:F2} s/prompt (reference + oracle)"),
@@ -90,40 +91,65 @@ public static class TrainFilterPipeline
 
         // 3. Fit on the training prompts' records, validate on the held-out prompts'.
         phaseStarted?.Invoke("fit");
-        using var train = LabelTensors.From(split.Train.Select(i => recorded[i]), settings.BlockLength);
-        using var validation = LabelTensors.From(split.Validation.Select(i => recorded[i]), settings.BlockLength);
-        var fitOptions = new FilterFitOptions { Iterations = settings.Iterations, LearningRate = settings.LearningRate, Seed = settings.Seed };
+        var fitOptions = new FilterFitOptions
+        {
+            Iterations = settings.Iterations, LearningRate = settings.LearningRate, Seed = settings.Seed, FalseAcceptWeight = settings.EffectiveFalseAcceptWeight,
+        };
         var fit = progress.Run("fit", settings.Iterations, bar =>
         {
             int last = 0;
-            return FilterFit.Run(train, validation, fitOptions, p =>
+            void Report(FitProgress p)
             {
                 bar.Advance(p.Iteration - last, $"BCE {p.TrainLoss:F4}, validation {p.ValidationLoss:F4}");
                 last = p.Iteration;
-            }, cancel);
+            }
+            return settings.Kind == FilterKind.Learn2Pd
+                ? FitLearn2Pd(split, recorded, settings.BlockLength, fitOptions, Report, cancel)
+                : FitPosition(split, recorded, fitOptions, Report, cancel);
         });
         using var filter = fit.Filter;
 
-        // 4. τ_f sweep on the validation prompts, in the batches their references were decoded in.
+        // 4. τ_f sweep on the validation prompts, in the batches their references were decoded in, with the
+        //    end-of-text prediction and cache of the method it is for.
         phaseStarted?.Invoke("calibration");
         var calibrationClock = Stopwatch.StartNew();
         var references = split.Validation.ToDictionary(i => i, i => recorded[i].Reference);
         var points = progress.Run("calibration", settings.Thresholds.Count * split.Validation.Count, bar =>
-            ThresholdCalibration.Sweep(decoder, filter, decodeOptions, prompts, validationBatches, references, settings.Thresholds,
+            ThresholdCalibration.Sweep(decoder, filter, settings.CalibrationMethod, decodeOptions, prompts, validationBatches, references, settings.Thresholds,
                 (threshold, rows) => bar.Advance(rows, $"τ_f {threshold}"), cancel,
                 settings.Agreement == AgreementKind.Answer ? (a, b) => FinalAnswer(tokenizer, a) == FinalAnswer(tokenizer, b) : null));
         var calibrationTime = calibrationClock.Elapsed;
         var choice = ThresholdCalibration.Choose(points, settings.MinAgreement);
-        var metrics = settings.Thresholds.ToDictionary(t => t, t => FilterMetrics.Measure(filter, validation, t));
+
+        // Diagnostics on the held-out masked positions: does the filter separate right from wrong better than the confidence?
+        var (probabilities, labels, confidences) = fit.Validation;
+        var metrics = settings.Thresholds.ToDictionary(t => t, t => FilterMetrics.Measure(probabilities, labels, t));
+        var filterSeparation = Separation.Measure(probabilities, labels);
+        var confidenceSeparation = Separation.Measure(confidences, labels);
+        var reliability = Separation.Reliability(probabilities, labels);
 
         // 5. The sidecar, then the filter: the filter file appears last and only complete.
         phaseStarted?.Invoke("save");
         cancel.ThrowIfCancellationRequested();
         var chosen = metrics[choice.Point.Threshold];
+        var (chosenPrecision, chosenRecall) = (chosen.Precision, chosen.Recall);
         var sidecar = new FilterSidecar
         {
             Filter = Path.GetFileName(settings.OutPath),
+            Kind = filter.Kind,
             BlockLength = settings.BlockLength,
+            CalibratedFor = new SidecarCalibration { Method = settings.CalibrationMethod.Name, GenLength = settings.GenLength },
+            SweepThresholds = settings.Thresholds,
+            Diagnostics = new SidecarDiagnostics
+            {
+                Positions = labels.Length,
+                PositiveRate = labels.Length == 0 ? 0 : labels.Count(l => l) / (double)labels.Length,
+                FilterRocAuc = Defined(filterSeparation.RocAuc),
+                FilterAveragePrecision = Defined(filterSeparation.AveragePrecision),
+                ConfidenceRocAuc = Defined(confidenceSeparation.RocAuc),
+                ConfidenceAveragePrecision = Defined(confidenceSeparation.AveragePrecision),
+                Reliability = reliability.Select(b => new SidecarReliabilityBin { Low = b.Low, High = b.High, Count = b.Count, MeanPredicted = b.MeanPredicted, Observed = b.Observed }).ToArray(),
+            },
             SuggestedThreshold = choice.Point.Threshold,
             MinAgreement = settings.MinAgreement,
             Agreement = settings.Agreement.ToString().ToLowerInvariant(),
@@ -137,9 +163,10 @@ public static class TrainFilterPipeline
                 Prompts = prompts.Length,
                 TrainPrompts = split.Train.Count,
                 ValidationPrompts = split.Validation.Count,
-                TrainRecords = train.Count,
-                ValidationRecords = validation.Count,
-                PositiveRate = PositiveRate(train),
+                Trajectories = header.Trajectories,
+                TrainRecords = fit.TrainCount,
+                ValidationRecords = fit.ValidationCount,
+                PositiveRate = fit.PositiveRate,
                 LabelsFile = Path.GetFileName(labelsPath),
             },
             Fit = new SidecarFit
@@ -148,6 +175,7 @@ public static class TrainFilterPipeline
                 BestIteration = fit.BestIteration,
                 LearningRate = settings.LearningRate,
                 WeightDecay = fitOptions.WeightDecay,
+                FalseAcceptWeight = fitOptions.FalseAcceptWeight,
                 Seed = settings.Seed,
                 InitialTrainLoss = fit.InitialTrainLoss,
                 TrainLoss = fit.TrainLoss,
@@ -179,13 +207,38 @@ public static class TrainFilterPipeline
             ["model"] = modelName,
         });
 
-        return new TrainFilterReport(sidecar, metrics, choice, settings.OutPath, sidecarPath, labelsPath);
+        return new TrainFilterReport(sidecar, metrics, choice, settings.OutPath, sidecarPath, labelsPath) { Reliability = reliability };
     }
 
-    private static double PositiveRate(LabelTensors records)
+    /// <summary>A fitted filter, its fit's numbers, and its scores on the held-out masked positions.</summary>
+    private sealed record Fitted(ICommitFilter Filter, double InitialTrainLoss, double TrainLoss, double? ValidationLoss, int BestIteration,
+        TimeSpan Elapsed, long TrainCount, long ValidationCount, double PositiveRate, (float[] Probabilities, bool[] Labels, float[] Confidences) Validation);
+
+    /// <summary>The authors' recipe: every position of the oracle run's records, the block's confidences in, BCE.</summary>
+    private static Fitted FitLearn2Pd(PromptSplit split, IReadOnlyList<PromptLabels> recorded, int blockLength, FilterFitOptions options,
+        Action<FitProgress> report, CancellationToken cancel)
     {
-        using var scope = NewDisposeScope();
-        return records.Correct.mean().item<float>();
+        static IEnumerable<LabelRecord> Oracle(IEnumerable<PromptLabels> prompts) =>
+            prompts.SelectMany(p => p.Records).Where(r => r.Trajectory == LabelRecord.OracleTrajectory);
+        using var train = LabelTensors.From(Oracle(split.Train.Select(i => recorded[i])), blockLength);
+        using var validation = LabelTensors.From(Oracle(split.Validation.Select(i => recorded[i])), blockLength);
+        var fit = FilterFit.Run(train, validation, options, report, cancel);
+        double positiveRate;
+        using (NewDisposeScope()) positiveRate = train.Correct.mean().item<float>();
+        return new Fitted(fit.Filter, fit.InitialTrainLoss, fit.TrainLoss, fit.ValidationLoss, fit.BestIteration, fit.Elapsed,
+            train.Count, validation.Count, positiveRate, validation.MaskedScores(fit.Filter));
+    }
+
+    /// <summary>The per-position filter: every masked position of every recorded trajectory.</summary>
+    private static Fitted FitPosition(PromptSplit split, IReadOnlyList<PromptLabels> recorded, FilterFitOptions options,
+        Action<FitProgress> report, CancellationToken cancel)
+    {
+        using var train = PositionSamples.From(split.Train.SelectMany(i => recorded[i].Records));
+        using var validation = PositionSamples.From(split.Validation.SelectMany(i => recorded[i].Records));
+        var fit = PositionFilterFit.Run(train, validation, options, report, cancel);
+        return new Fitted(fit.Filter, fit.InitialTrainLoss, fit.TrainLoss, fit.ValidationLoss, fit.BestIteration, fit.Elapsed,
+            train.Count, validation.Count, train.Labels.Count(l => l) / (double)Math.Max(1, train.Count),
+            (PositionFilterFit.Probabilities(fit.Filter, validation), validation.Labels, validation.Confidences));
     }
 
     private static double? Defined(double value) => double.IsNaN(value) ? null : value;

@@ -26,6 +26,19 @@ public sealed record TrainFilterSettings
     public IReadOnlyList<double> Thresholds { get; init; } = ThresholdCalibration.DefaultThresholds;
     public double MinAgreement { get; init; } = 0.99;
     public AgreementKind Agreement { get; init; } = AgreementKind.Answer;
+    /// <summary>Which filter to fit: the authors' (over the block's confidences) or the per-position one.</summary>
+    public FilterKind Kind { get; init; } = FilterKind.Position;
+    /// <summary>Also learn from the reference decode's own steps (every share of a block committed), not only the oracle's.</summary>
+    public bool ReferenceTrajectory { get; init; } = true;
+    /// <summary>Position filters: how much more a wrong prediction's loss weighs than a right one's (null: <see cref="DefaultFalseAcceptWeight"/>).</summary>
+    public double? FalseAcceptWeight { get; init; }
+
+    public const double DefaultFalseAcceptWeight = 4;
+
+    /// <summary>The weight the fit uses: the authors' filter keeps their plain BCE.</summary>
+    public double EffectiveFalseAcceptWeight => FalseAcceptWeight ?? (Kind == FilterKind.Position ? DefaultFalseAcceptWeight : 1);
+    /// <summary>The l2p family τ_f is calibrated for (its end-of-text prediction and cache apply in the calibration decodes).</summary>
+    public DecodingMethod CalibrationMethod { get; init; } = DecodingMethods.Parse("l2p+eotp");
     public string CommandLine { get; init; } = "";
 
     /// <summary>"--thresholds 0.9,0.95": sorted, without repeats.</summary>
@@ -51,7 +64,10 @@ public sealed record TrainFilterSettings
         if (Task is not null && Task != "arith") throw new Learn2PdException($"--task must be arith (got '{Task}'); other prompts come with --data");
         if (DataPath is null && Samples < 2) throw new Learn2PdException($"--samples must be at least 2: one prompt to fit on, one to validate (got {Samples})");
         if (BatchSize <= 0) throw new Learn2PdException($"--batch-size must be positive (got {BatchSize})");
-        new FilterFitOptions { Iterations = Iterations, LearningRate = LearningRate }.Validate();
+        new FilterFitOptions { Iterations = Iterations, LearningRate = LearningRate, FalseAcceptWeight = EffectiveFalseAcceptWeight }.Validate();
+        if (!CalibrationMethod.NeedsFilter) throw new Learn2PdException($"--calibrate-for must be an l2p method (got '{CalibrationMethod.Name}')");
+        if (Kind == FilterKind.Learn2Pd && FalseAcceptWeight is not (null or 1))
+            throw new Learn2PdException("--false-accept-weight applies to --kind position (the authors' filter keeps their plain BCE)");
         if (ValidationFraction is <= 0 or >= 1 || double.IsNaN(ValidationFraction))
             throw new Learn2PdException($"--validation-fraction must be between 0 and 1 (got {ValidationFraction})");
         if (Thresholds.Count == 0) throw new Learn2PdException("--thresholds needs at least one value");
@@ -70,9 +86,21 @@ public sealed record TrainFilterSettings
     }
 }
 
-/// <summary>What a finished run wrote, for the summary and for tests.</summary>
+/// <summary>The filter kinds train-filter fits.</summary>
+public enum FilterKind
+{
+    /// <summary>The authors': Linear → ReLU → Linear over the block's confidences.</summary>
+    Learn2Pd,
+    /// <summary>A per-position MLP over confidence, margin, entropy, stability, position and neighbours.</summary>
+    Position,
+}
+
+/// <summary>What a finished run wrote, for the summary and for tests; <see cref="Reliability"/> feeds the reliability plot.</summary>
 public sealed record TrainFilterReport(FilterSidecar Sidecar, IReadOnlyDictionary<double, FilterMetrics> Metrics,
-    CalibrationChoice Choice, string FilterPath, string SidecarPath, string LabelsPath);
+    CalibrationChoice Choice, string FilterPath, string SidecarPath, string LabelsPath)
+{
+    public IReadOnlyList<ReliabilityBin> Reliability { get; init; } = [];
+}
 
 /// <summary>How a calibration decode is compared with its reference.</summary>
 public enum AgreementKind

@@ -83,7 +83,13 @@ public sealed class OracleLabels
         var result = decoder.Decode(batch, Baseline, oracle, step =>
             records[step.Row].Add(Record(step, oracle, endOfText, LabelRecord.OracleTrajectory)), cancel);
         double oracleSeconds = clock.Elapsed.TotalSeconds;
-        foreach (var step in referenceSteps) records[step.Row].Add(Record(step, oracle, endOfText, LabelRecord.ReferenceTrajectory));
+        foreach (var step in referenceSteps)
+        {
+            // Past the block after the answer's end every step looks alike (end-of-text everywhere): leave those out.
+            int end = Array.IndexOf(answers[step.Row], endOfText);
+            if (end >= 0 && step.AnswerOffset > end + Baseline.BlockLength) continue;
+            records[step.Row].Add(Record(step, oracle, endOfText, LabelRecord.ReferenceTrajectory));
+        }
 
         var labels = new PromptLabels[batch.Count];
         for (int r = 0; r < batch.Count; r++)

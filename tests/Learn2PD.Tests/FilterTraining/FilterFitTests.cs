@@ -36,7 +36,8 @@ public sealed class FilterFitTests
         Assert.True(fit.ValidationLoss < 0.5 * fit.InitialTrainLoss, $"validation BCE {fit.ValidationLoss}");
         // n hidden units for n independent step functions leave the 2-layer filter short of zero loss
         // (it plateaus near 0.26 here), but at a strict τ what it accepts is right: the property Learn2PD uses.
-        var metrics = FilterMetrics.Measure(fit.Filter, validation, 0.9);
+        var (probabilities, labels, _) = validation.MaskedScores(fit.Filter);
+        var metrics = FilterMetrics.Measure(probabilities, labels, 0.9);
         Assert.True(metrics.Precision >= 0.95 && metrics.Recall >= 0.3, $"{metrics}");
         Assert.True(metrics.FalsePositiveRate <= 0.02, $"{metrics}");
     }
@@ -104,7 +105,8 @@ public sealed class FilterFitTests
             new LabelRecord(0, 2, [(float)logit(0.99), (float)logit(0.99)], [false, false], [false, false]), // committed: ignored
         ], 2);
 
-        var m = FilterMetrics.Measure(filter, data, 0.5);
+        var (probabilities, labels, _) = data.MaskedScores(filter);
+        var m = FilterMetrics.Measure(probabilities, labels, 0.5);
 
         Assert.Equal((4L, 2L, 2L), (m.Positions, m.Positives, m.Accepted));
         Assert.Equal(0.5, m.Precision, 6);

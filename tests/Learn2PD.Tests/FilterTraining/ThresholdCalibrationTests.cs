@@ -65,7 +65,7 @@ public sealed class ThresholdCalibrationTests
             silent.linear2.bias!.fill_(-100);
         }
 
-        var points = ThresholdCalibration.Sweep(decoder, silent, recorder.Baseline, prompts, batches, references, [0.5]);
+        var points = ThresholdCalibration.Sweep(decoder, silent, DecodingMethods.Parse("l2p"), recorder.Baseline, prompts, batches, references, [0.5]);
 
         Assert.Equal(new CalibrationPoint(0.5, 64, 1, 1), points.Single());
     }
@@ -79,7 +79,7 @@ public sealed class ThresholdCalibrationTests
         var references = Enumerable.Range(0, 3).ToDictionary(i => i, i => new long[64]);
         var baseline = new DecodeOptions { GenLength = 64, BlockLength = 32, Steps = 64 }.Validate();
 
-        var points = ThresholdCalibration.Sweep(decoder, GoldenModels.Filter(), baseline, prompts, batches, references, [0.5, 0.99]);
+        var points = ThresholdCalibration.Sweep(decoder, GoldenModels.Filter(), DecodingMethods.Parse("l2p"), baseline, prompts, batches, references, [0.5, 0.99]);
 
         Assert.True(points[0].MeanNfe < points[1].MeanNfe, $"{points[0]} vs {points[1]}");
         Assert.True(points[1].MeanNfe <= 64);

@@ -45,10 +45,11 @@ public sealed class TrainFilterPipelineTests : IDisposable
     [Fact]
     public void Run_WritesTheFilterInTheAuthorsLayout_AndASidecarWithTheSuggestedThreshold()
     {
-        var report = TrainFilterPipeline.Run(Settings(), SilentProgress.Instance, TextWriter.Null);
+        var report = TrainFilterPipeline.Run(Settings() with { Kind = FilterKind.Learn2Pd }, SilentProgress.Instance, TextWriter.Null);
 
         var filter = FilterFile.Load(report.FilterPath);
         Assert.Equal(16, filter.BlockLength);
+        Assert.Equal("learn2pd", FilterSidecar.Load(temp.File("filter.json")).Kind);
         var sidecar = FilterSidecar.Load(temp.File("filter.json"));
         Assert.Equal("filter.safetensors", sidecar.Filter);
         Assert.Contains(sidecar.SuggestedThreshold, new[] { 0.5, 0.9 });
@@ -60,6 +61,25 @@ public sealed class TrainFilterPipelineTests : IDisposable
         Assert.True(sidecar.OracleMeanNfe <= 32);
         Assert.Equal("model", sidecar.Model.Name);
         Assert.Equal(4, LabelRecordFile.Read(temp.File("filter.labels.jsonl")).Prompts.Count);
+    }
+
+    [Fact]
+    public void Run_PositionKind_WritesAFilterDecodeLoads_WithDiagnosticsAgainstTheRawConfidence()
+    {
+        var report = TrainFilterPipeline.Run(Settings(), SilentProgress.Instance, TextWriter.Null);
+
+        using var loaded = FilterLoader.Load(report.FilterPath, acceptThreshold: null, blockLength: 16);
+        Assert.IsType<PositionFilter>(loaded.Filter);
+        Assert.Equal(report.Sidecar.SuggestedThreshold, loaded.AcceptThreshold);
+        var sidecar = FilterSidecar.Load(temp.File("filter.json"));
+        Assert.Equal("position", sidecar.Kind);
+        Assert.Equal(["oracle", "reference"], sidecar.TrainingData.Trajectories);
+        Assert.Equal(("l2p+eotp", 32), (sidecar.CalibratedFor!.Method, sidecar.CalibratedFor.GenLength));
+        var d = sidecar.Diagnostics!;
+        Assert.True(d.Positions > 0);
+        Assert.InRange(d.ConfidenceRocAuc ?? 0.5, 0, 1);
+        Assert.Equal(d.Positions, d.Reliability.Sum(b => b.Count));
+        Assert.Equal(report.Reliability.Count, d.Reliability.Count);
     }
 
     [Fact]
@@ -104,10 +124,9 @@ public sealed class TrainFilterPipelineTests : IDisposable
         var a = TrainFilterPipeline.Run(Settings("a.safetensors"), SilentProgress.Instance, TextWriter.Null);
         var b = TrainFilterPipeline.Run(Settings("b.safetensors"), SilentProgress.Instance, TextWriter.Null);
 
-        var fa = FilterFile.Load(a.FilterPath);
-        var fb = FilterFile.Load(b.FilterPath);
-        Assert.True(fa.linear1.weight!.eq(fb.linear1.weight!).all().item<bool>());
-        Assert.True(fa.linear2.weight!.eq(fb.linear2.weight!).all().item<bool>());
+        var fa = (TorchSharp.torch.nn.Module)FilterFile.LoadAny(a.FilterPath);
+        var fb = (TorchSharp.torch.nn.Module)FilterFile.LoadAny(b.FilterPath);
+        Assert.All(fa.parameters().Zip(fb.parameters()), pair => Assert.True(pair.First.eq(pair.Second).all().item<bool>()));
         Assert.Equal(a.Sidecar.Calibration, b.Sidecar.Calibration);
     }
 
