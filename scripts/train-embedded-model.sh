@@ -1,22 +1,19 @@
 #!/usr/bin/env bash
-# Trains the embedded model (models/arith-llada) exactly as it was trained: one seed, a six-stage
-# curriculum on the arithmetic task. Each stage resumes the last one's weights and AdamW state; a
-# stage's --steps sets its cosine learning-rate schedule, --stop-at where it ends. The first stages
-# (operands up to 9, one or two steps) taught the answer format and copying; arithmetic itself was
-# learned once the task narrowed to one step with operands up to 5 (the default task, and the
-# test split `l2pd eval` uses). The last two stages mix in "tight" batches whose canvas ends right
-# after the answer, as it does after an end-of-text prediction cut. Usage: scripts/train-embedded-model.sh [out-dir]
+# Trains the embedded model (models/arith-llada) from scratch exactly as it was trained: one
+# `l2pd train-model` run whose defaults are the embedded recipe (word-level vocabulary of the
+# arithmetic task, d_model 128, 4 layers, 4 heads, MLP 256; two-step word problems with +, -, *,
+# operands up to 8, factors up to 4; 6,500 AdamW steps of 8,192 tokens at lr 2e-3 with a cosine
+# schedule; 15% of batches padded to long canvases up to 1,024 tokens, 20% "tight" batches whose
+# canvas ends right after the answer, as after an end-of-text prediction cut).
+# Rerun the same command after an interruption: it resumes from the last checkpoint (every 250 steps).
+# Usage: scripts/train-embedded-model.sh [out-dir]      (then copy out-dir into models/arith-llada)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-runs/arith-model}"
 dotnet build src/Learn2PD.Cli -c Release -nologo -v q
-l2pd() { dotnet run --project src/Learn2PD.Cli -c Release --no-build -- "$@"; }
-common=(train-model --out "$out" --seed 0 --checkpoint-every 250)
-l2pd "${common[@]}"          --steps 5000 --stop-at 250  --max-operand 9 --max-task-steps 2 --eval-every 500
-l2pd "${common[@]}" --resume --steps 3000 --stop-at 2000 --max-operand 9 --max-task-steps 2 --eval-every 500
-l2pd "${common[@]}" --resume --steps 4500 --stop-at 3250 --max-operand 9 --max-task-steps 2 --eval-every 500
-l2pd "${common[@]}" --resume --steps 5000 --stop-at 4250 --max-operand 9 --max-task-steps 1 --eval-every 250
-l2pd "${common[@]}" --resume --steps 8000 --stop-at 4750 --max-operand 9 --max-task-steps 1 --eval-every 500
-l2pd "${common[@]}" --resume --steps 8000                --max-operand 5 --max-task-steps 1 --eval-every 500
-l2pd "${common[@]}" --resume --steps 9000                --max-operand 5 --max-task-steps 1 --eval-every 500 --tight-fraction 0.3
-l2pd "${common[@]}" --resume --steps 10000               --max-operand 5 --max-task-steps 1 --eval-every 500 --tight-fraction 0.5
+l2pd() { dotnet src/Learn2PD.Cli/bin/Release/net10.0/l2pd.dll "$@"; }
+resume=()
+[ -f "$out/training_state.json" ] && resume=(--resume)
+start=$(date +%s)
+l2pd train-model --out "$out" --seed 0 "${resume[@]}"
+echo "train-embedded-model: $(( $(date +%s) - start )) s wall for this invocation (the run's own total is in $out/training_state.json)"

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Learn2PD.Cli.Reports;
+using Learn2PD.Cli.Terminal;
 using Learn2PD.Core;
 using Learn2PD.Core.Decoding;
 using Learn2PD.Core.Filter;
@@ -39,14 +41,18 @@ internal static class DecodeCommand
         remasking.AcceptOnlyFromAmong("low_confidence", "random");
         var temperature = new Option<double>("--temperature") { Description = "0 for argmax; above 0, Gumbel-max sampling", DefaultValueFactory = _ => 0.0 };
         var cfgScale = new Option<double>("--cfg-scale") { Description = "Classifier-free guidance scale (0 = off; needs --cache none)", DefaultValueFactory = _ => 0.0 };
-        var output = new Option<string>("--output") { Description = "text (answer and a stats line) or json (one line)", DefaultValueFactory = _ => "text" };
-        output.AcceptOnlyFromAmong("text", "json");
+        var input = new Option<string?>("--input") { Description = "Decode a JSONL file of prompts, lines {\"prompt\": \"...\"} or {\"prompt_ids\": [1, 2, 3]}; one output line per input line, in order (use with --output jsonl)" };
+        var batchSize = new Option<int>("--batch-size") { Description = "With --input: prompts decoded together (left-padded rows; each row's answer equals its batch-1 decode)", DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--output") { Description = "text (answer and a stats line), json (one line) or jsonl (one line per prompt, with --input)", DefaultValueFactory = _ => "text" };
+        output.AcceptOnlyFromAmong("text", "json", "jsonl");
+        var stream = new Option<bool>("--stream") { Description = "Show the canvas as it fills: redrawn in place on a terminal, one line per step otherwise" };
         var trace = new Option<string?>("--trace") { Description = "Write every step (positions, predictions, confidences, commits) as JSON lines to this file" };
+        var traceHtml = new Option<string?>("--trace-html") { Description = "Write one self-contained HTML page showing the answer with each token coloured by the step that committed it, the end-of-text cut, and every step's commits" };
 
         var command = new Command("decode", "Decode one prompt with a commit policy (fixed, threshold, filter, oracle), optional EoTP and KV cache")
         {
             prompt, chat, promptIds, genLength, blockLength, steps, policy, threshold, filter, acceptThreshold, referenceIds,
-            eotp, cache, reference, refinement, remasking, temperature, cfgScale, output, trace, seed,
+            eotp, cache, reference, refinement, remasking, temperature, cfgScale, input, batchSize, output, stream, trace, traceHtml, seed,
         };
         model.AddTo(command);
         runtime.AddTo(command);
@@ -81,8 +87,15 @@ internal static class DecodeCommand
                 _ => null,
             };
             var method = DecodingMethods.Compose(policyKind, options.EndOfTextPrediction, options.Cache, parameter);
-            if (parse.GetValue(prompt) is null == parse.GetValue(promptIds) is null)
-                throw new Learn2PdException("give exactly one of --prompt TEXT or --prompt-ids 1,2,3");
+            int sources = new object?[] { parse.GetValue(prompt), parse.GetValue(promptIds), parse.GetValue(input) }.Count(x => x is not null);
+            if (sources != 1) throw new Learn2PdException("give exactly one of --prompt TEXT, --prompt-ids 1,2,3 or --input FILE.jsonl");
+            bool many = parse.GetValue(input) is not null;
+            string outputKind = parse.GetValue(output)!;
+            if (many != (outputKind == "jsonl")) throw new Learn2PdException(many ? "--input writes one line per prompt: add --output jsonl" : "--output jsonl goes with --input FILE.jsonl");
+            RequireFor(parse, batchSize, many, "--input");
+            if (parse.GetValue(batchSize) < 1) throw new Learn2PdException($"--batch-size must be positive (got {parse.GetValue(batchSize)})");
+            if (many && (parse.GetValue(stream) || parse.GetValue(traceHtml) is not null))
+                throw new Learn2PdException("--stream and --trace-html show one decode: use them with --prompt or --prompt-ids");
             if (policyKind == PolicyKind.Filter && parse.GetValue(filter) is null && !model.IsEmbedded(parse))
                 throw new Learn2PdException("--policy filter needs --filter FILE for a model other than the embedded one");
             var filterInput = policyKind == PolicyKind.Filter
@@ -92,46 +105,67 @@ internal static class DecodeCommand
             var (device, dtype) = runtime.Apply(parse);
             var loaded = model.Load(parse, device, dtype);
             var config = loaded.Model.Config;
-            int[] promptTokens = PromptTokens(parse.GetValue(prompt), parse.GetValue(chat), parse.GetValue(promptIds), loaded.Tokenizer, config,
-                model.IsEmbedded(parse));
-            if (promptTokens.Length + gen > config.MaxSequenceLength)
-                throw new Learn2PdException($"prompt ({promptTokens.Length} tokens) + --gen-length {gen} exceeds the model's maximum length {config.MaxSequenceLength}");
+            var prompts = many
+                ? PromptFile.Read(parse.GetValue(input)!).Select(line => PromptTokens(line.Text, parse.GetValue(chat), line.Ids, loaded.Tokenizer, config, model.IsEmbedded(parse), $"{parse.GetValue(input)}:{line.Line}")).ToArray()
+                : [PromptTokens(parse.GetValue(prompt), parse.GetValue(chat), parse.GetValue(promptIds) is { } ids ? ParseIds(ids, "--prompt-ids", config) : null, loaded.Tokenizer, config, model.IsEmbedded(parse), parse.GetValue(prompt) is null ? "--prompt-ids" : "--prompt")];
+            if (prompts.Max(p => p.Length) + gen > config.MaxSequenceLength)
+                throw new Learn2PdException($"prompt ({prompts.Max(p => p.Length)} tokens) + --gen-length {gen} exceeds the model's maximum length {config.MaxSequenceLength}");
 
             var decoder = new BlockDecoder(loaded.Model);
-            var references = policyKind == PolicyKind.Oracle
-                ? new[] { ReferenceFor(parse.GetValue(referenceIds), decoder, promptTokens, options, config) }
-                : null;
-            var commitPolicy = method.CreatePolicy(new PolicyInputs(filterInput, references, config.EosTokenId));
-
             using var traceWriter = parse.GetValue(trace) is string tracePath ? new StreamWriter(tracePath) : null;
-            Action<StepTrace>? onStep = traceWriter is null ? null : t => traceWriter.WriteLine(JsonSerializer.Serialize(t));
-            var result = decoder.Decode([promptTokens], options, commitPolicy, onStep);
-            var row = result.Rows[0];
-            string text = loaded.Tokenizer?.Decode(row.AnswerIds.Select(id => (int)id), skipSpecialTokens: true) ?? "";
-            int tokens = row.AnswerIds.Count(id => id != config.EosTokenId);
-            double seconds = result.Elapsed.TotalSeconds;
-            string cacheName = options.Cache.ToString().ToLowerInvariant();
-            if (parse.GetValue(output) == "json")
+            var traced = new List<StepTrace>();
+            var canvas = parse.GetValue(stream) && loaded.Tokenizer is not null ? new CanvasStream(io.Out, loaded.Tokenizer, config, gen) : null;
+            Action<StepTrace>? onStep = traceWriter is null && canvas is null && parse.GetValue(traceHtml) is null ? null : t =>
             {
-                var json = new JsonObject
-                {
-                    ["ids"] = new JsonArray(row.AnswerIds.Select(id => (JsonNode)id).ToArray()),
-                    ["text"] = text,
-                    ["nfe"] = row.Nfe,
-                    ["tokens"] = tokens,
-                    ["seconds"] = Math.Round(seconds, 4),
-                    ["tokens_per_second"] = Math.Round(tokens / Math.Max(seconds, 1e-9), 2),
-                    ["policy"] = parse.GetValue(policy).ToString().ToLowerInvariant(),
-                    ["cache"] = cacheName,
-                    ["eotp"] = options.EndOfTextPrediction,
-                };
-                io.Out.WriteLine(json.ToJsonString());
+                traceWriter?.WriteLine(JsonSerializer.Serialize(t, TraceJson));
+                canvas?.Show(t);
+                traced.Add(t);
+            };
+            var references = policyKind == PolicyKind.Oracle && parse.GetValue(referenceIds) is { } given
+                ? ParseIds(given, "--reference-ids", config).Select(i => (long)i).ToArray()
+                : null;
+            var rows = new List<(RowResult Row, double Seconds)>();
+            foreach (var batch in prompts.Chunk(parse.GetValue(batchSize)))
+            {
+                // The oracle's reference is the model's own answer: the baseline decode, one token per step.
+                IReadOnlyList<long[]>? batchReferences = policyKind != PolicyKind.Oracle ? null
+                    : references is not null ? [references]
+                    : decoder.Decode(batch, options with { Steps = options.GenLength, EndOfTextPrediction = false, Cache = CacheKind.None }, new FixedSchedulePolicy()).Rows.Select(r => r.AnswerIds).ToArray();
+                var result = decoder.Decode(batch, options, method.CreatePolicy(new PolicyInputs(filterInput, batchReferences, config.EosTokenId)), onStep);
+                rows.AddRange(result.Rows.Select(r => (r, result.Elapsed.TotalSeconds)));
             }
-            else
+            canvas?.Finish();
+            if (parse.GetValue(traceHtml) is string htmlPath)
+                TraceHtml.Write(htmlPath, traced, rows[0].Row, loaded.Tokenizer, config, method.Id, gen);
+
+            string cacheName = options.Cache.ToString().ToLowerInvariant();
+            foreach (var (row, seconds) in rows)
             {
-                io.Out.WriteLine(loaded.Tokenizer is null ? string.Join(",", row.AnswerIds) : text);
-                io.Out.WriteLine(FormattableString.Invariant(
-                    $"[NFE {row.Nfe} | {tokens} tokens | {seconds:F2} s | {tokens / Math.Max(seconds, 1e-9):F1} tokens/s | {parse.GetValue(policy).ToString().ToLowerInvariant()}{(options.EndOfTextPrediction ? "+eotp" : "")}, cache {cacheName}]"));
+                string text = loaded.Tokenizer?.Decode(row.AnswerIds.Select(id => (int)id), skipSpecialTokens: true) ?? "";
+                int tokens = row.AnswerIds.Count(id => id != config.EosTokenId);
+                if (outputKind is "json" or "jsonl")
+                {
+                    var json = new JsonObject
+                    {
+                        ["ids"] = new JsonArray(row.AnswerIds.Select(id => (JsonNode)id).ToArray()),
+                        ["text"] = text,
+                        ["nfe"] = row.Nfe,
+                        ["tokens"] = tokens,
+                        ["seconds"] = Math.Round(seconds, 4),
+                        ["tokens_per_second"] = Math.Round(tokens / Math.Max(seconds, 1e-9), 2),
+                        ["policy"] = parse.GetValue(policy).ToString().ToLowerInvariant(),
+                        ["cache"] = cacheName,
+                        ["eotp"] = options.EndOfTextPrediction,
+                    };
+                    if (many) json["batch_size"] = parse.GetValue(batchSize);
+                    io.Out.WriteLine(json.ToJsonString(OutputJson));
+                }
+                else
+                {
+                    io.Out.WriteLine(loaded.Tokenizer is null ? string.Join(",", row.AnswerIds) : text);
+                    io.Out.WriteLine(FormattableString.Invariant(
+                        $"[NFE {row.Nfe} | {tokens} tokens | {seconds:F2} s | {tokens / Math.Max(seconds, 1e-9):F1} tokens/s | {parse.GetValue(policy).ToString().ToLowerInvariant()}{(options.EndOfTextPrediction ? "+eotp" : "")}, cache {cacheName}]"));
+                }
             }
             return 0;
         });
@@ -145,31 +179,33 @@ internal static class DecodeCommand
             throw new Learn2PdException($"{option.Name} is only used with {needs}; remove it or add {needs}");
     }
 
-    /// <summary>Token ids of the prompt: --prompt-ids as given, or --prompt through the tokenizer (and chat template).</summary>
-    private static int[] PromptTokens(string? text, bool chat, string? ids, LLaDATokenizer? tokenizer, LLaDAConfig config, bool embedded)
+    /// <summary>Token ids of a prompt: ids as given (no mask tokens), or text through the tokenizer (and chat template).</summary>
+    private static int[] PromptTokens(string? text, bool chat, int[]? ids, LLaDATokenizer? tokenizer, LLaDAConfig config, bool embedded, string what)
     {
         if (ids is not null)
         {
-            int[] parsed = ParseIds(ids, "--prompt-ids", config);
-            if (parsed.Length == 0) throw new Learn2PdException("--prompt-ids is empty");
-            if (Array.IndexOf(parsed, config.MaskTokenId) is int at and >= 0)
-                throw new Learn2PdException($"--prompt-ids: id {config.MaskTokenId} at position {at + 1} is the mask token; a prompt cannot hold masks");
-            return parsed;
+            if (ids.Length == 0) throw new Learn2PdException($"{what}: the prompt ids are empty");
+            foreach (int id in ids)
+            {
+                if (id < 0 || id >= config.EmbeddingSize)
+                    throw new Learn2PdException($"{what}: token id {id} is outside the vocabulary (0..{config.EmbeddingSize - 1})");
+            }
+            if (Array.IndexOf(ids, config.MaskTokenId) is int at and >= 0)
+                throw new Learn2PdException($"{what}: id {config.MaskTokenId} at position {at + 1} is the mask token; a prompt cannot hold masks");
+            return ids;
         }
-        if (string.IsNullOrWhiteSpace(text)) throw new Learn2PdException("--prompt is empty");
+        if (string.IsNullOrWhiteSpace(text)) throw new Learn2PdException($"{what} is empty");
         if (tokenizer is null) throw new Learn2PdException("this model has no tokenizer.json: pass --prompt-ids instead of --prompt");
         // The embedded model was trained on lm-eval's GSM8K format: a bare question gets that frame.
-        if (embedded && !text.Contains("Answer:", StringComparison.Ordinal)) text = GsmPrompt.FormatQuery(text.Trim());
-        return new PromptEncoder(tokenizer, chat ? ChatMode.On : ChatMode.Off).Encode(text, "--prompt");
+        if (embedded) text = GsmPrompt.FrameBareQuestion(text);
+        return new PromptEncoder(tokenizer, chat ? ChatMode.On : ChatMode.Off).Encode(text, what);
     }
 
-    private static long[] ReferenceFor(string? ids, BlockDecoder decoder, int[] prompt, DecodeOptions options, LLaDAConfig config)
-    {
-        if (ids is not null) return ParseIds(ids, "--reference-ids", config).Select(i => (long)i).ToArray();
-        // The oracle's reference is the model's own answer: the baseline decode, one token per step.
-        var baseline = options with { Steps = options.GenLength, EndOfTextPrediction = false, Cache = CacheKind.None };
-        return decoder.Decode([prompt], baseline, new FixedSchedulePolicy()).Rows[0].AnswerIds;
-    }
+    /// <summary>Answer lines with text as written ("+" stays "+").</summary>
+    private static readonly JsonSerializerOptions OutputJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Trace lines in snake_case, like every other JSON l2pd writes.</summary>
+    private static readonly JsonSerializerOptions TraceJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     internal static int[] ParseIds(string text, string option, LLaDAConfig config)
     {

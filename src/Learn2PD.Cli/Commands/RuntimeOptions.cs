@@ -48,6 +48,6 @@ internal sealed class RuntimeOptions
     {
         TorchRuntime.SetThreads(parse.GetValue(Threads));
         var device = TorchRuntime.ParseDevice(parse.GetValue(Device)!);
-        return (device, TorchRuntime.ParseDType(parse.GetValue(DType)!, device));
+        return (device, HasDType ? TorchRuntime.ParseDType(parse.GetValue(DType)!, device) : ScalarType.Float32);
     }
 }

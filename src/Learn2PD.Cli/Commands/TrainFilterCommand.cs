@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Learn2PD.Cli.Eval;
+using Learn2PD.Cli.Reports;
 using Learn2PD.Cli.Terminal;
 using Learn2PD.Core.Decoding;
 using Learn2PD.Train.FilterTraining;

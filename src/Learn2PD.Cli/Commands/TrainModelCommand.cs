@@ -11,18 +11,21 @@ internal static class TrainModelCommand
 {
     public static Command Create()
     {
+        // Every default is the embedded model's recipe, so `train-model --out DIR` retrains it.
+        var recipe0 = new SmallModelRecipe();
+        var training0 = recipe0.Training;
         var output = new Option<string>("--out") { Description = "Model directory to write (HF layout: config.json, model.safetensors, tokenizer.json)", Required = true };
-        var steps = new Option<int>("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => 6000 };
-        var dModel = new Option<int>("--d-model") { Description = "Hidden size", DefaultValueFactory = _ => 128 };
-        var layers = new Option<int>("--layers") { Description = "Transformer blocks", DefaultValueFactory = _ => 4 };
-        var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => 4 };
-        var mlp = new Option<int>("--mlp-hidden") { Description = "Feed-forward hidden size", DefaultValueFactory = _ => 256 };
-        var lr = new Option<double>("--lr") { Description = "Peak learning rate (AdamW, warm-up then cosine decay)", DefaultValueFactory = _ => 1e-3 };
-        var batchTokens = new Option<int>("--batch-tokens") { Description = "Tokens per batch (rows = tokens / sequence length)", DefaultValueFactory = _ => 8192 };
-        var longFraction = new Option<double>("--long-fraction") { Description = "Share of batches padded to long generation lengths (up to --long-gen-length)", DefaultValueFactory = _ => 0.15 };
-        var tightFraction = new Option<double>("--tight-fraction") { Description = "Share of batches whose canvas ends 0-8 tokens after the answer, as after an end-of-text prediction cut (0 = none)", DefaultValueFactory = _ => 0.0 };
-        var longGen = new Option<int>("--long-gen-length") { Description = "Longest generation length trained on", DefaultValueFactory = _ => 1024 };
-        var problems = new Option<int>("--train-problems") { Description = "Distinct training problems to draw", DefaultValueFactory = _ => 100_000 };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => training0.Steps };
+        var dModel = new Option<int>("--d-model") { Description = "Hidden size", DefaultValueFactory = _ => recipe0.DModel };
+        var layers = new Option<int>("--layers") { Description = "Transformer blocks", DefaultValueFactory = _ => recipe0.Layers };
+        var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => recipe0.Heads };
+        var mlp = new Option<int>("--mlp-hidden") { Description = "Feed-forward hidden size", DefaultValueFactory = _ => recipe0.MlpHidden };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate (AdamW, warm-up then cosine decay)", DefaultValueFactory = _ => training0.LearningRate };
+        var batchTokens = new Option<int>("--batch-tokens") { Description = "Tokens per batch (rows = tokens / sequence length)", DefaultValueFactory = _ => training0.TokensPerBatch };
+        var longFraction = new Option<double>("--long-fraction") { Description = "Share of batches padded to long generation lengths (up to --long-gen-length)", DefaultValueFactory = _ => training0.LongFraction };
+        var tightFraction = new Option<double>("--tight-fraction") { Description = "Share of batches whose canvas ends 0-8 tokens after the answer, as after an end-of-text prediction cut (0 = none)", DefaultValueFactory = _ => training0.TightFraction };
+        var longGen = new Option<int>("--long-gen-length") { Description = "Longest generation length trained on", DefaultValueFactory = _ => training0.LongGenLength };
+        var problems = new Option<int>("--train-problems") { Description = "Distinct training problems to draw", DefaultValueFactory = _ => recipe0.TrainProblems };
         var maxOperand = new Option<int>("--max-operand") { Description = "Task difficulty: largest operand", DefaultValueFactory = _ => new ArithmeticTaskOptions().MaxOperand };
         var task = new ArithmeticTaskOptions();
         var maxSteps = new Option<int>("--max-task-steps") { Description = "Task difficulty: most arithmetic steps per problem (1-3)", DefaultValueFactory = _ => task.MaxSteps };
@@ -31,8 +34,8 @@ internal static class TrainModelCommand
         var maxFactor = new Option<int>("--max-factor") { Description = "Task difficulty: largest multiplier when mul is on", DefaultValueFactory = _ => task.MaxFactor };
         var runtime = new RuntimeOptions(dtype: false);
         var stopAt = new Option<int?>("--stop-at") { Description = "Stop (and save) after this step, keeping --steps' learning-rate schedule: one stage of a curriculum" };
-        var evalEvery = new Option<int>("--eval-every") { Description = "Steps between validation exact-match measurements", DefaultValueFactory = _ => 500 };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 250 };
+        var evalEvery = new Option<int>("--eval-every") { Description = "Steps between validation exact-match measurements", DefaultValueFactory = _ => recipe0.EvalEvery };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => recipe0.CheckpointEvery };
         var seed = new Option<int>("--seed") { Description = "Random seed (data, initialisation, masks)", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out" };
 

@@ -14,7 +14,7 @@ public sealed record SmallModelRecipe
     public int TrainProblems { get; init; } = 100_000;
     public int ValidationProblems { get; init; } = 32;
     public int ValidationGenLength { get; init; } = 128;
-    public int EvalEvery { get; init; } = 500;
+    public int EvalEvery { get; init; } = 1000;
     public int CheckpointEvery { get; init; } = 250;
     public TrainModelOptions Training { get; init; } = new();
 }

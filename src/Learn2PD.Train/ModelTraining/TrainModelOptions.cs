@@ -3,8 +3,8 @@ namespace Learn2PD.Train.ModelTraining;
 /// <summary>Settings of a from-scratch training run of a small LLaDA (validated by the CLI).</summary>
 public sealed record TrainModelOptions
 {
-    public int Steps { get; init; } = 20_000;
-    public double LearningRate { get; init; } = 1e-3;
+    public int Steps { get; init; } = 6500;
+    public double LearningRate { get; init; } = 2e-3;
     public double MinLearningRate { get; init; } = 1e-4;
     public int WarmupSteps { get; init; } = 300;
     public double WeightDecay { get; init; } = 0.01;
@@ -18,7 +18,7 @@ public sealed record TrainModelOptions
     /// <summary>Share of batches padded to a long generation length.</summary>
     public double LongFraction { get; init; } = 0.15;
     /// <summary>Share of batches whose canvas ends 0..<see cref="TightSlack"/> tokens after the answer (what an EoTP cut leaves).</summary>
-    public double TightFraction { get; init; }
+    public double TightFraction { get; init; } = 0.2;
     public int TightSlack { get; init; } = 8;
     public int Seed { get; init; } = 0;
     /// <summary>Stop after this step although the schedule runs to <see cref="Steps"/> (a curriculum stage).</summary>

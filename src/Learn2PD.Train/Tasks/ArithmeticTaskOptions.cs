@@ -10,7 +10,7 @@ namespace Learn2PD.Train.Tasks;
 public sealed record ArithmeticTaskOptions
 {
     /// <summary>Largest number written in a question for adding or subtracting (results may be larger).</summary>
-    public int MaxOperand { get; init; } = 10;
+    public int MaxOperand { get; init; } = 8;
 
     public int MinSteps { get; init; } = 1;
 
@@ -20,7 +20,7 @@ public sealed record ArithmeticTaskOptions
     public ArithmeticOperations Operations { get; init; } = ArithmeticOperations.All;
 
     /// <summary>Largest multiplier ("3 bags", "4 times as many") when <see cref="ArithmeticOperations.Mul"/> is on.</summary>
-    public int MaxFactor { get; init; } = 5;
+    public int MaxFactor { get; init; } = 4;
 
     public const int StepLimit = 3;
     public const int OperandLimit = 999;

@@ -11,6 +11,10 @@ public static class GsmPrompt
 
     public static string FormatQuery(string question) => $"Question: {question}\nAnswer:";
 
+    /// <summary>A bare question in lm-eval's frame; text that already holds "Answer:" is left as it is.</summary>
+    public static string FrameBareQuestion(string text) =>
+        text.Contains("Answer:", StringComparison.Ordinal) ? text : FormatQuery(text.Trim());
+
     /// <summary>What the model should generate after <see cref="FormatQuery"/>.</summary>
     public static string FormatTarget(string answer) => TargetDelimiter + answer;
 

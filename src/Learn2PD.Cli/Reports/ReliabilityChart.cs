@@ -1,7 +1,7 @@
 using Learn2PD.Train.FilterTraining;
 using ScottPlot;
 
-namespace Learn2PD.Cli.Eval;
+namespace Learn2PD.Cli.Reports;
 
 /// <summary>
 /// FILTER.reliability.png: the filter's predicted probability against how often such predictions were

@@ -3,7 +3,7 @@ using Learn2PD.Eval;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
-namespace Learn2PD.Cli.Eval;
+namespace Learn2PD.Cli.Reports;
 
 /// <summary>
 /// frontier-GEN.png: one curve per method family (accuracy against NFE speed-up, log x), each point

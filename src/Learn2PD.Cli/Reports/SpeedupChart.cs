@@ -3,7 +3,7 @@ using Learn2PD.Eval;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
-namespace Learn2PD.Cli.Eval;
+namespace Learn2PD.Cli.Reports;
 
 /// <summary>
 /// speedup.png: accuracy against NFE speed-up over the baseline, one colour and marker per generation

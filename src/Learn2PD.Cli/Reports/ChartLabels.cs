@@ -1,6 +1,6 @@
 using ScottPlot;
 
-namespace Learn2PD.Cli.Eval;
+namespace Learn2PD.Cli.Reports;
 
 /// <summary>
 /// Places point labels so that none overlaps another label or a marker: each label tries the spots
