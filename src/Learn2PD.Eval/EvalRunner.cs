@@ -33,11 +33,13 @@ public sealed class EvalRunner
     }
 
     /// <summary>The decodes the run consists of, in run order.</summary>
+    /// <param name="shard">Which samples this process decodes (every N-th by index); null: all.</param>
     public static IEnumerable<(LengthPlan Length, DecodingMethod Method, EvalSample Sample)> Plan(
-        IReadOnlyList<LengthPlan> lengths, IReadOnlyList<DecodingMethod> methods, IReadOnlyList<EvalSample> samples) =>
+        IReadOnlyList<LengthPlan> lengths, IReadOnlyList<DecodingMethod> methods, IReadOnlyList<EvalSample> samples, Shard? shard = null) =>
         from length in lengths
         from method in methods
         from sample in samples.Take(length.Limit)
+        where shard?.Owns(sample.Index) ?? true
         select (length, method, sample);
 
     /// <summary>
@@ -45,10 +47,10 @@ public sealed class EvalRunner
     /// (the data changed since the stored run).
     /// </summary>
     public static int CountPending(ResultStore store, IReadOnlyList<LengthPlan> lengths, IReadOnlyList<DecodingMethod> methods,
-        IReadOnlyList<EvalSample> samples)
+        IReadOnlyList<EvalSample> samples, Shard? shard = null)
     {
         int pending = 0;
-        foreach (var (length, method, sample) in Plan(lengths, methods, samples))
+        foreach (var (length, method, sample) in Plan(lengths, methods, samples, shard))
         {
             if (store.Find(method.Id, length.GenLength, sample.Index) is not { } done) pending++;
             else if (done.PromptHash != sample.PromptHash)
@@ -74,10 +76,10 @@ public sealed class EvalRunner
     }
 
     public void Run(ResultStore store, IReadOnlyList<LengthPlan> lengths, IReadOnlyList<DecodingMethod> methods,
-        IReadOnlyList<EvalSample> samples, Action<SampleRecord> finished, CancellationToken cancel)
+        IReadOnlyList<EvalSample> samples, Action<SampleRecord> finished, CancellationToken cancel, Shard? shard = null)
     {
         var warm = new HashSet<int>();
-        foreach (var (length, method, sample) in Plan(lengths, methods, samples))
+        foreach (var (length, method, sample) in Plan(lengths, methods, samples, shard))
         {
             cancel.ThrowIfCancellationRequested();
             if (store.Find(method.Id, length.GenLength, sample.Index) is not null) continue;

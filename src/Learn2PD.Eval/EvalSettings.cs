@@ -32,6 +32,8 @@ public sealed record EvalSettings
     public required string Device { get; init; }
     [System.Text.Json.Serialization.JsonPropertyName("dtype")]
     public required string DType { get; init; }
+    /// <summary>"I/N" when this run decodes one shard of the samples (every N-th from I); null for a whole run.</summary>
+    public string? Shard { get; init; }
 
     public JsonObject ToJson() => (JsonObject)JsonSerializer.SerializeToNode(this, SampleRecord.Json)!;
 
