@@ -16,6 +16,7 @@ public static class CliApp
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(TrainFilterCommand.Create());
         root.Subcommands.Add(ExportTaskCommand.Create());
+        root.Subcommands.Add(TokenizeCommand.Create());
         return root;
     }
 
