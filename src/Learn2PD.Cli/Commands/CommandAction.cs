@@ -19,7 +19,7 @@ internal static class CommandAction
         }
         catch (Learn2PdException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {OneLine(e.Message)}");
             return UserError;
         }
         catch (OperationCanceledException)
@@ -29,13 +29,16 @@ internal static class CommandAction
         }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {OneLine(e.Message)}");
             return UserError;
         }
         catch (UnauthorizedAccessException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {OneLine(e.Message)}");
             return UserError;
         }
     }
+
+    // A message quoting a damaged file (a JSON reader's excerpt, say) can hold line breaks; the error stays one line.
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

@@ -43,17 +43,21 @@ public sealed record LLaDAConfig
     {
         if (Directory.Exists(path)) path = Path.Combine(path, "config.json");
         if (!File.Exists(path)) throw new Learn2PdException($"{path}: model config not found");
-        JsonObject json;
         try
         {
-            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
                 ?? throw new Learn2PdException($"{path}: config is not a JSON object");
+            return FromJson(json, path);
         }
         catch (JsonException e)
         {
-            throw new Learn2PdException($"{path}: config is not valid JSON ({e.Message})");
+            throw new Learn2PdException($"{path}: config is not valid JSON ({e.Message.ReplaceLineEndings(" ")})", e);
         }
-        return FromJson(json, path);
+        catch (Exception e) when (DamagedFile.IsDamage(e))
+        {
+            // E.g. a key written twice, which JsonObject only notices when first read.
+            throw DamagedFile.Error(path, "damaged config", e);
+        }
     }
 
     public static LLaDAConfig FromJson(JsonObject json, string source)

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Learn2PD.Core.Text;
@@ -31,9 +30,9 @@ public sealed record TokenizerConfig(string Path, string? ChatTemplate, bool Has
         {
             throw new Learn2PdException($"{path}: cannot read ({e.Message.ReplaceLineEndings(" ")})", e);
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or InvalidOperationException or ArgumentException or DecoderFallbackException)
+        catch (Exception e) when (DamagedFile.IsDamage(e))
         {
-            throw new Learn2PdException($"{path}: damaged tokenizer config ({e.Message.ReplaceLineEndings(" ")})", e);
+            throw DamagedFile.Error(path, "damaged tokenizer config", e);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -37,11 +36,10 @@ internal sealed record TokenizerJson(
         {
             throw new Learn2PdException($"{path}: cannot read ({OneLine(e.Message)})", e);
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or InvalidOperationException or ArgumentException
-                                      or FormatException or DecoderFallbackException or OverflowException)
+        catch (Exception e) when (DamagedFile.IsDamage(e))
         {
             // E.g. a string that is not valid UTF-8 ("Cannot transcode invalid UTF-8").
-            throw new Learn2PdException($"{path}: damaged tokenizer file ({OneLine(e.Message)})", e);
+            throw DamagedFile.Error(path, "damaged tokenizer file", e);
         }
     }
 
