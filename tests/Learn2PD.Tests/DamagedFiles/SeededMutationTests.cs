@@ -65,6 +65,22 @@ public sealed class SeededMutationTests(ITestOutputHelper output)
             $"{subject}: {loaded} loaded, {refused} refused cleanly, {failures.Count} crashed:\n{string.Join("\n", failures)}");
     }
 
+    [SkippableTheory]
+    [InlineData("n_layers", 2_000_000, "n_layers': 2000000 is beyond any real model")]
+    [InlineData("d_model", 2_000_000_000, "d_model': 2000000000 is beyond any real model")]
+    public void DamagedConfig_WithAnAbsurdSize_FailsAtOnceNamingTheField(string field, int value, string message)
+    {
+        using var temp = new TempDirectory();
+        string path = Copy(GoldenData.Path("llada-tiny", "model-bf16", "config.json"), temp.Path);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        json[field] = value; // building such a skeleton would take minutes, or overflow TorchSharp's sizes
+        File.WriteAllText(path, json.ToJsonString());
+
+        var error = Assert.Throws<Learn2PdException>(() => LLaDAConfig.Load(temp.Path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains(message, error.Message);
+    }
+
     private static (string Target, int RegionEnd, Action Load) Setup(string subject, string dir)
     {
         switch (subject)
@@ -85,7 +101,7 @@ public sealed class SeededMutationTests(ITestOutputHelper output)
             case "config.json":
             {
                 string target = Copy(GoldenData.Path("llada-tiny", "model-bf16", "config.json"), dir);
-                return (target, int.MaxValue, () => LLaDAConfig.Load(dir));
+                return (target, int.MaxValue, () => PretrainedModel.Skeleton(LLaDAConfig.Load(dir), target, ScalarType.Float32).Dispose());
             }
             case "filter .pth":
             {
