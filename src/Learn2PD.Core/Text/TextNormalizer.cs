@@ -53,9 +53,9 @@ internal sealed class TextNormalizer
                 steps.Add(s => s.Length == 0 ? s : prefix + s);
                 break;
             case "Replace":
-                Regex pattern = ReadPattern(json.Required(node, "pattern", JsonValueKind.Object, where), $"{where}.pattern", json);
+                CodePointRegex pattern = ReadPattern(json.Required(node, "pattern", JsonValueKind.Object, where), $"{where}.pattern", json);
                 string content = json.RequiredString(node, "content", where);
-                steps.Add(s => pattern.Replace(s, _ => content));
+                steps.Add(s => pattern.Replace(s, content));
                 break;
             case "BertNormalizer":
                 bool clean = json.RequiredBool(node, "clean_text", where);
@@ -71,18 +71,27 @@ internal sealed class TextNormalizer
         }
     }
 
-    /// <summary>HF's String or Regex pattern (Replace, Split) as a .NET regex; String is matched literally.</summary>
-    public static Regex ReadPattern(JsonElement pattern, string where, JsonFieldReader json)
+    /// <summary>HF's String or Regex pattern (Replace, Split) as a regex over code points; String is matched literally.</summary>
+    public static CodePointRegex ReadPattern(JsonElement pattern, string where, JsonFieldReader json)
     {
-        string regex = json.Optional(pattern, "Regex", where) is { } r ? json.String(r, $"{where}.Regex")
-            : json.Optional(pattern, "String", where) is { } literal ? Regex.Escape(json.String(literal, $"{where}.String"))
-            : throw json.Fail($"{where}: expected Regex or String");
+        string regex;
+        if (json.Optional(pattern, "Regex", where) is { } r)
+        {
+            regex = OnigurumaPattern.ToDotNet(json.String(r, $"{where}.Regex"), out string? problem)
+                ?? throw json.Fail($"{where}.Regex: {problem} is not supported");
+        }
+        else
+        {
+            regex = json.Optional(pattern, "String", where) is { } literal ? Regex.Escape(json.String(literal, $"{where}.String"))
+                : throw json.Fail($"{where}: expected Regex or String");
+        }
         // An empty pattern matches between every character, which HF handles inconsistently from step to step.
         if (regex.Length == 0) throw json.Fail($"{where}: the pattern is empty");
         try
         {
             // A pattern from a file can backtrack catastrophically; encoding then fails instead of hanging.
-            return new Regex(regex, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(10));
+            return CodePointRegex.Create(regex, TimeSpan.FromSeconds(10), out string? problem)
+                ?? throw json.Fail($"{where}: {problem} is not supported");
         }
         catch (ArgumentException e)
         {

@@ -57,7 +57,7 @@ internal sealed class TextPreTokenizer
                 foreach ((JsonElement inner, string innerWhere) in json.Array(node, "pretokenizers", where)) Add(inner, innerWhere, json);
                 break;
             case "Split":
-                Regex pattern = TextNormalizer.ReadPattern(json.Required(node, "pattern", JsonValueKind.Object, where), $"{where}.pattern", json);
+                CodePointRegex pattern = TextNormalizer.ReadPattern(json.Required(node, "pattern", JsonValueKind.Object, where), $"{where}.pattern", json);
                 Behavior behavior = ReadBehavior(node, where, json, fallback: null);
                 bool invert = json.RequiredBool(node, "invert", where);
                 _steps.Add(p => Split(p, RegexMatches(pattern, p.Text), behavior, invert));
@@ -89,7 +89,7 @@ internal sealed class TextPreTokenizer
                 if (prefixSpace) _steps.Add(p => [p.Text.StartsWith(' ') ? p : p with { Text = " " + p.Text }]);
                 if (json.OptionalBool(node, "use_regex", where, fallback: true))
                 {
-                    var gpt2 = new Regex(Gpt2Pattern, RegexOptions.CultureInvariant);
+                    CodePointRegex gpt2 = CodePointRegex.Create(Gpt2Pattern, Regex.InfiniteMatchTimeout, out _)!;
                     _steps.Add(p => Split(p, RegexMatches(gpt2, p.Text), Behavior.Isolated));
                 }
                 ByteLevel = true;
@@ -133,15 +133,15 @@ internal sealed class TextPreTokenizer
 
     // Matches of a regex as (start, end, isMatch) spans covering the text, as HF's Pattern::find_matches; the piece is
     // the regex's whole input, so lookarounds see nothing beyond it.
-    private static List<(int Start, int End, bool IsMatch)> RegexMatches(Regex regex, string text)
+    private static List<(int Start, int End, bool IsMatch)> RegexMatches(CodePointRegex regex, string text)
     {
         var spans = new List<(int, int, bool)>();
         int previous = 0;
-        for (Match m = regex.Match(text); m.Success; m = m.NextMatch())
+        foreach ((int start, int end) in regex.Matches(text))
         {
-            if (m.Index > previous) spans.Add((previous, m.Index, false));
-            spans.Add((m.Index, m.Index + m.Length, true));
-            previous = m.Index + m.Length;
+            if (start > previous) spans.Add((previous, start, false));
+            spans.Add((start, end, true));
+            previous = end;
         }
         if (previous < text.Length) spans.Add((previous, text.Length, false));
         return spans;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Learn2PD.Core.Text;
 
@@ -52,9 +51,9 @@ internal sealed class TokenDecoder
                 _steps.Add(ByteFallback);
                 break;
             case "Replace":
-                Regex pattern = TextNormalizer.ReadPattern(json.Required(node, "pattern", JsonValueKind.Object, where), $"{where}.pattern", json);
+                CodePointRegex pattern = TextNormalizer.ReadPattern(json.Required(node, "pattern", JsonValueKind.Object, where), $"{where}.pattern", json);
                 string content = json.RequiredString(node, "content", where);
-                _steps.Add(tokens => tokens.Select(t => pattern.Replace(t, _ => content)).ToList());
+                _steps.Add(tokens => tokens.Select(t => pattern.Replace(t, content)).ToList());
                 break;
             case "Strip":
                 Rune strip = json.Char(json.Required(node, "content", JsonValueKind.String, where), $"{where}.content");

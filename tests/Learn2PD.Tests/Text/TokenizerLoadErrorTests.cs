@@ -85,6 +85,18 @@ public sealed class TokenizerLoadErrorTests : IDisposable
         AssertRefused(json, "not a .NET regular expression");
     }
 
+    [Theory]
+    [InlineData("[[:alpha:]]+", "'[' inside a character class")]
+    [InlineData(@"[a-z&&[^aeiou]]", "'&&' inside a character class")]
+    [InlineData(@"\bword\b", "word boundaries differ")]
+    [InlineData(@"\p{L}?+", "not a .NET regular expression")]
+    public void Load_PatternOnigurumaReadsDifferently_IsRefused(string pattern, string fragment)
+    {
+        JsonObject json = TokenizerFiles.ByteLevel();
+        json["pre_tokenizer"]!["pretokenizers"]![0]!["pattern"] = new JsonObject { ["Regex"] = pattern };
+        AssertRefused(json, fragment);
+    }
+
     [Fact]
     public void Load_ByteFallback_IsRefused()
     {

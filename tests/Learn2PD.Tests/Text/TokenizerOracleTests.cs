@@ -16,8 +16,10 @@ public sealed class TokenizerOracleTests : IDisposable
     private static readonly string[] ExtraTexts =
     [
         "  Leading and trailing  ", "Hello [MASK] world", "hello   [MASK]   there [SEP]", "İstanbul ΣΑΣ straße ǅ Ⅻ ½ ﬁ",
-        "x\u000by\u000cz\u0085w\u2028v", "123abc４５６ 9,999.5", "a--b__c..d!?", "<|endoftext|><|endoftext|> <s></s>",
+        "x\u000by\u000cz\u0085w\u2028v", "123abc４５６ 9,999.5 x²y₃ ⅫⅣ ৳ ⁂ ‿ नमस्ते ಕನ್ನಡ ⃝a", "a--b__c..d!?", "<|endoftext|><|endoftext|> <s></s>",
         "Hello World HELLO WORLD hello world", "tab\tseparated\tvalues\r\n", "▁already▁marked ▁", "\u0301accent first",
+        // Beyond U+FFFF: letters next to letters and punctuation, CJK extension B, emoji between letters.
+        "a𝔘b! 𝔘, 𝔘𝔫. 𠀀中文𠀁。 x🙂y 🙂! 12𝟙𝟚 ℌ𝔢𝔩𝔩𝔬 𐐀𐐨", "\U0001F600\U0001F600\U0001F600abc\U0001F4A9",
     ];
 
     private readonly TokenizerFiles _files = new();
@@ -90,6 +92,11 @@ public sealed class TokenizerOracleTests : IDisposable
     // Each variant: the family whose file it starts from and what it changes.
     private static readonly Dictionary<string, (string Family, Action<JsonObject> Change)> VariantsByName = new()
     {
+        // The four files as they are, on every family's texts and the extra ones.
+        ["gpt2"] = ("gpt2", _ => { }),
+        ["llama3"] = ("llama3", _ => { }),
+        ["mistral-7b-v0.1"] = ("mistral-7b-v0.1", _ => { }),
+        ["bert-base-uncased"] = ("bert-base-uncased", _ => { }),
         ["gpt2-add-prefix-space-and-template"] = ("gpt2", j =>
         {
             j["pre_tokenizer"] = Type("ByteLevel", ("add_prefix_space", true), ("trim_offsets", true), ("use_regex", true));
@@ -116,6 +123,10 @@ public sealed class TokenizerOracleTests : IDisposable
                 Type("CharDelimiterSplit", ("delimiter", "e")), Type("ByteLevel", ("add_prefix_space", true), ("trim_offsets", true), ("use_regex", false)))));
             j["decoder"] = Type("ByteLevel", ("add_prefix_space", true), ("trim_offsets", true), ("use_regex", true));
         }),
+        ["gpt2-word-split"] = ("gpt2", j => j["pre_tokenizer"] = Type("Sequence", ("pretokenizers", Array(
+            Type("Split", ("pattern", Pattern("Regex", @"\w+|[^\w\s]+")), ("behavior", "Removed"), ("invert", true)),
+            Type("Split", ("pattern", Pattern("Regex", @"\W")), ("behavior", "Isolated"), ("invert", false)),
+            Type("ByteLevel", ("add_prefix_space", false), ("trim_offsets", true), ("use_regex", false)))))),
         ["gpt2-ignore-merges-and-nmt"] = ("gpt2", j =>
         {
             j["model"]!["ignore_merges"] = true;
