@@ -53,7 +53,35 @@ public sealed class TokenizerOracleTests : IDisposable
         change(json);
         string path = _files.Write(json);
         IEnumerable<string> caseTexts = SharedTokenizers.Families.SelectMany(f => SharedTokenizers.Cases(f)).Select(c => c.Text).Distinct();
-        AssertAgreesWithHuggingFace(path, [.. caseTexts, .. ExtraTexts]);
+        AssertAgreesWithHuggingFace(path, [.. caseTexts, .. ExtraTexts, .. RandomTexts(RandomTextCount, seed: 1)]);
+    }
+
+    private const int RandomTextCount = 150;
+
+    // Seeded strings drawn from pools that stress each component: spaces of every kind, marks, CJK, supplementary
+    // letters and emoji, digits, punctuation, special-token fragments.
+    private static IEnumerable<string> RandomTexts(int count, int seed)
+    {
+        string[] pools =
+        [
+            "abcxyzABCXYZ", "  \t\n\r\u00a0\u2009\u3000\u000b\u0085", "0123456789٣४", ".,!?;:'\"()[]{}-_/\\@#$%^&*+=<>|~`",
+            "éüñçÅØßİıſǅ", "\u0301\u0308\u0327\u200b\u200d\ufeff\u00ad", "中文字日本語カタカナひらがな한국어", "𝔘𝔫𝟙𠀀𐐀",
+            "🙂👍🏽👨\u200d👩🍕", "<|endoftext|>[CLS][MASK]<s></s><unk>▁", "αβγДжшاللغةहिन्दी", "\u0000\u0007\u001f\u007f\ufffd",
+        ];
+        var rng = new Random(seed);
+        for (int i = 0; i < count; i++)
+        {
+            var text = new System.Text.StringBuilder();
+            int length = rng.Next(1, 40);
+            while (text.Length < length)
+            {
+                string pool = pools[rng.Next(pools.Length)];
+                int at = rng.Next(pool.Length);
+                if (char.IsLowSurrogate(pool[at])) at--;
+                text.Append(pool, at, char.IsHighSurrogate(pool[at]) ? 2 : 1);
+            }
+            yield return text.ToString();
+        }
     }
 
     private static IEnumerable<string> TaskTexts() =>
