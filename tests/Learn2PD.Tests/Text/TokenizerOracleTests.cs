@@ -84,6 +84,27 @@ public sealed class TokenizerOracleTests : IDisposable
         }
     }
 
+    public static TheoryData<string> Families() => new(SharedTokenizers.Families);
+
+    [SkippableTheory]
+    [MemberData(nameof(Families))]
+    public void DecodeOfRandomIds_MatchesHuggingFace(string family)
+    {
+        // Ids no encode produces: split UTF-8 sequences, lone byte-fallback tokens, "##" pieces first, unknown ids.
+        string path = SharedTokenizers.TokenizerPath(family);
+        using var oracle = new HuggingFaceOracle(path);
+        LLaDATokenizer ours = LLaDATokenizer.Load(path);
+        var rng = new Random(7);
+        var failures = new List<string>();
+        for (int i = 0; i < 500; i++)
+        {
+            int[] ids = Enumerable.Range(0, rng.Next(1, 12)).Select(_ => rng.Next(2) == 0 ? rng.Next(400) : rng.Next(ours.VocabularySize + 5)).ToArray(); // low ids: bytes
+            string expected = oracle.DecodeSkippingSpecialTokens(ids), actual = ours.Decode(ids, skipSpecialTokens: true);
+            if (actual != expected) failures.Add($"[{string.Join(",", ids)}]: {Quote(actual)} expected {Quote(expected)}");
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} mismatches:\n{string.Join("\n", failures.Take(20))}");
+    }
+
     private static IEnumerable<string> TaskTexts() =>
         ArithmeticTask.Default.Validation(40).SelectMany(p => new[] { GsmPrompt.FormatQuery(p.Question), GsmPrompt.FormatTarget(p.Answer) });
 
