@@ -27,7 +27,7 @@ internal static class CommandAction
         }
         catch (Learn2PdException e)
         {
-            io.Error.WriteLine($"error: {e.Message}");
+            io.Error.WriteLine($"error: {OneLine(e.Message)}");
             return UserError;
         }
         catch (OperationCanceledException)
@@ -37,8 +37,11 @@ internal static class CommandAction
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            io.Error.WriteLine($"error: {e.Message}");
+            io.Error.WriteLine($"error: {OneLine(e.Message)}");
             return UserError;
         }
     }
+
+    // A message quoting a damaged file (a JSON reader's excerpt, say) can hold line breaks; the error stays one line.
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

@@ -34,7 +34,7 @@ internal static class InspectCommand
     internal static int Run(string directory, TextWriter output, bool load = false, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         var config = LLaDAConfigJson.Load(directory);
-        var skeleton = new LLaDAModelLM(config, META, dtype);
+        var skeleton = PretrainedModel.Skeleton(config, Path.Combine(directory, "config.json"), dtype);
         long implied = skeleton.ParameterCount();
         int impliedTensors = skeleton.named_parameters().Count();
 

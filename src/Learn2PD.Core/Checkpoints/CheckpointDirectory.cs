@@ -74,6 +74,18 @@ public sealed class CheckpointDirectory
 
     private static CheckpointDirectory OpenIndexed(string root, string index)
     {
+        try
+        {
+            return OpenIndexedChecked(root, index);
+        }
+        catch (Exception e) when (DamagedFile.IsDamage(e))
+        {
+            throw DamagedFile.Error(index, "damaged index", e);
+        }
+    }
+
+    private static CheckpointDirectory OpenIndexedChecked(string root, string index)
+    {
         var (weightMap, totalSize) = ReadIndex(index);
         var shards = weightMap
             .GroupBy(kv => kv.Value, StringComparer.Ordinal)

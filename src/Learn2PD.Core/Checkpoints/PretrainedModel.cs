@@ -18,7 +18,7 @@ public sealed record PretrainedModel(LLaDAModelLM Model, LLaDATokenizer? Tokeniz
         if (!System.IO.Directory.Exists(directory)) throw new Learn2PdException($"{directory}: model directory not found");
         var config = LLaDAConfigJson.Load(directory);
         var checkpoint = CheckpointDirectory.Open(directory);
-        var model = new LLaDAModelLM(config, META, dtype);
+        var model = Skeleton(config, Path.Combine(directory, "config.json"), dtype);
         var stats = StateDictLoader.LoadInto(model, checkpoint, dtype, device);
         model.PlaceOn(device);
         model.eval();
@@ -26,6 +26,22 @@ public sealed record PretrainedModel(LLaDAModelLM Model, LLaDATokenizer? Tokeniz
         LLaDATokenizer? tokenizer = File.Exists(tokenizerPath) ? LLaDATokenizer.Load(directory) : null;
         if (tokenizer is null && requireTokenizer) throw new Learn2PdException($"{directory}: no tokenizer.json (pass token ids instead of text)");
         return new PretrainedModel(model, tokenizer, directory, stats);
+    }
+
+    /// <summary>
+    /// The model <paramref name="config"/> describes, on the meta device (nothing allocated). A damaged config that
+    /// still passed its checks (sizes TorchSharp cannot represent) fails as one line naming <paramref name="configPath"/>.
+    /// </summary>
+    public static LLaDAModelLM Skeleton(LLaDAConfig config, string configPath, ScalarType dtype)
+    {
+        try
+        {
+            return new LLaDAModelLM(config, META, dtype);
+        }
+        catch (Exception e) when (DamagedFile.IsDamage(e))
+        {
+            throw DamagedFile.Error(configPath, "describes a model that cannot be built", e);
+        }
     }
 
     /// <summary>Writes config.json and model.safetensors (fp32) into <paramref name="directory"/>, each atomically.</summary>

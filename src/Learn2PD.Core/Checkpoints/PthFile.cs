@@ -19,7 +19,23 @@ public static class PthFile
 {
     private const long MaxPickleBytes = 100_000_000;
 
+    // Nesting a real state dict never comes near; a damaged pickle can make a dict hold itself.
+    private const int MaxNesting = 64;
+
     public static Dictionary<string, torch.Tensor> Read(string path)
+    {
+        try
+        {
+            return ReadChecked(path);
+        }
+        catch (Exception e) when (DamagedFile.IsDamage(e))
+        {
+            // E.g. a damaged zip directory ("Number of entries expected in End Of Central Directory ...").
+            throw DamagedFile.Error(path, "damaged .pth file", e);
+        }
+    }
+
+    private static Dictionary<string, torch.Tensor> ReadChecked(string path)
     {
         using ZipArchive zip = OpenZip(path);
         string folder = FindFolder(path, zip);
@@ -78,15 +94,16 @@ public static class PthFile
         return bytes;
     }
 
-    private static void Flatten(string path, PickleDict dict, string prefix, List<(string, TensorSpec)> specs)
+    private static void Flatten(string path, PickleDict dict, string prefix, List<(string, TensorSpec)> specs, int depth = 0)
     {
+        if (depth > MaxNesting) throw new Learn2PdException($"{path}: dicts nested more than {MaxNesting} deep (a dict that holds itself?)");
         foreach (var (key, value) in dict.Items)
         {
             string name = prefix + key;
             switch (value)
             {
                 case TensorSpec spec: specs.Add((name, spec)); break;
-                case PickleDict nested: Flatten(path, nested, name + ".", specs); break;
+                case PickleDict nested: Flatten(path, nested, name + ".", specs, depth + 1); break;
                 default: throw new Learn2PdException($"{path}: entry '{name}' is not a tensor; only tensors and dicts of them are read");
             }
         }

@@ -17,6 +17,19 @@ internal static class SafeTensorsHeader
 
     public static SafeTensorsFile Read(string path)
     {
+        try
+        {
+            return ReadChecked(path);
+        }
+        catch (Exception e) when (DamagedFile.IsDamage(e))
+        {
+            // E.g. a tensor name that is not valid UTF-8 ("Cannot transcode invalid UTF-8").
+            throw DamagedFile.Error(path, "damaged safetensors header", e);
+        }
+    }
+
+    private static SafeTensorsFile ReadChecked(string path)
+    {
         using SafeFileHandle file = FileBytes.OpenRead(path);
         long fileLength = RandomAccess.GetLength(file);
         if (fileLength < 8)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -117,9 +116,9 @@ public static class StateDictLoader
         {
             return TensorBytes.Read(handle, entry, dtype, device);
         }
-        catch (ExternalException e)
+        catch (Exception e) when (DamagedFile.IsDamage(e))
         {
-            // Out of memory, or a device that is not there: say which tensor and where.
+            // Out of memory, a device that is not there, or a file that changed under us: say which tensor and where.
             throw new Learn2PdException($"{entry.FilePath}: tensor '{entry.Name}': cannot load {entry.ShapeText} as {dtype} on {device} ({SafeTensorsHeader.FirstLine(e.Message)})", e);
         }
     }

@@ -26,6 +26,18 @@ public static class FilterFile
     public static Learn2PdFilter Load(string path)
     {
         if (!File.Exists(path)) throw new Learn2PdException($"{path}: filter file not found");
+        try
+        {
+            return LoadChecked(path);
+        }
+        catch (Exception e) when (DamagedFile.IsDamage(e))
+        {
+            throw DamagedFile.Error(path, "damaged filter file", e);
+        }
+    }
+
+    private static Learn2PdFilter LoadChecked(string path)
+    {
         var tensors = Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".safetensors" => SafeTensors.ReadTensors(path),

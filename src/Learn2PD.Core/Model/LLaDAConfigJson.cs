@@ -11,21 +11,27 @@ namespace Learn2PD.Core.Model;
 /// </summary>
 public static class LLaDAConfigJson
 {
+    private const int MaxDModel = 1 << 20, MaxLayers = 1024;
+
     public static LLaDAConfig Load(string path)
     {
         if (Directory.Exists(path)) path = Path.Combine(path, "config.json");
         if (!File.Exists(path)) throw new Learn2PdException($"{path}: model config not found");
-        JsonObject json;
         try
         {
-            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
                 ?? throw new Learn2PdException($"{path}: config is not a JSON object");
+            return FromJson(json, path);
         }
         catch (JsonException e)
         {
-            throw new Learn2PdException($"{path}: config is not valid JSON ({e.Message})");
+            throw new Learn2PdException($"{path}: config is not valid JSON ({e.Message.ReplaceLineEndings(" ")})", e);
         }
-        return FromJson(json, path);
+        catch (Exception e) when (DamagedFile.IsDamage(e))
+        {
+            // E.g. a key written twice, which JsonObject only notices when first read.
+            throw DamagedFile.Error(path, "damaged config", e);
+        }
     }
 
     public static LLaDAConfig FromJson(JsonObject json, string source)
@@ -48,7 +54,11 @@ public static class LLaDAConfigJson
         f.RequireBool("scale_logits", false, optional: true);
         if (f.Int("block_group_size", 1) != 1) throw f.Unsupported("block_group_size", "only 1 is supported");
 
+        // Far beyond any real model; a damaged number would otherwise build a skeleton for minutes or overflow it.
         int dModel = f.PositiveInt("d_model");
+        if (dModel > MaxDModel) throw f.Unsupported("d_model", $"{dModel} is beyond any real model (at most {MaxDModel}); a damaged file?");
+        int nLayers = f.PositiveInt("n_layers");
+        if (nLayers > MaxLayers) throw f.Unsupported("n_layers", $"{nLayers} is beyond any real model (at most {MaxLayers}); a damaged file?");
         int nHeads = f.PositiveInt("n_heads");
         if (dModel % nHeads != 0) throw f.Unsupported("n_heads", $"{nHeads} heads do not divide d_model {dModel}");
         if ((dModel / nHeads) % 2 != 0) throw f.Unsupported("n_heads", $"head size {dModel / nHeads} is odd; RoPE needs it even");
@@ -73,7 +83,7 @@ public static class LLaDAConfigJson
 
         return new LLaDAConfig
         {
-            DModel = dModel, NHeads = nHeads, NKvHeads = nKvHeads, NLayers = f.PositiveInt("n_layers"),
+            DModel = dModel, NHeads = nHeads, NKvHeads = nKvHeads, NLayers = nLayers,
             MlpHiddenSize = mlpHidden, VocabSize = vocab, EmbeddingSize = embedding,
             MaxSequenceLength = f.PositiveInt("max_sequence_length"),
             RopeTheta = f.PositiveDouble("rope_theta"), RmsNormEps = f.PositiveDouble("rms_norm_eps"),

@@ -7,16 +7,19 @@ namespace Learn2PD.Core.Text;
 internal static class ByteLevelAlphabet
 {
     private static readonly char[] ByteToChar = Build();
+    private static readonly Dictionary<char, byte> CharToByte = ByteToChar.Select((c, b) => (c, b)).ToDictionary(p => p.c, p => (byte)p.b);
 
     /// <summary>The stored form of a text piece: its UTF-8 bytes, each as its character.</summary>
-    public static string Encode(string piece)
-    {
-        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(piece);
-        return string.Create(bytes.Length, bytes, (chars, b) =>
+    public static string Encode(string piece) => Encode(System.Text.Encoding.UTF8.GetBytes(piece));
+
+    public static string Encode(byte[] bytes) =>
+        string.Create(bytes.Length, bytes, (chars, b) =>
         {
             for (int i = 0; i < b.Length; i++) chars[i] = ByteToChar[b[i]];
         });
-    }
+
+    /// <summary>The byte a stored character stands for, if it is one of the 256.</summary>
+    public static bool TryDecode(char c, out byte value) => CharToByte.TryGetValue(c, out value);
 
     private static char[] Build()
     {

@@ -8,16 +8,33 @@ namespace Learn2PD.Core.Text;
 /// </summary>
 public static class ChatTemplate
 {
+    /// <summary>The Jinja source of that template, as LLaDA-8B-Instruct's tokenizer_config.json writes it.</summary>
+    public const string LLaDAInstructJinja =
+        "{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = '<|start_header_id|>' + message['role'] + "
+        + "'<|end_header_id|>\n\n'+ message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}"
+        + "{% endif %}{{ content }}{% endfor %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}";
+
     /// <summary>The special tokens the rendered text relies on; a tokenizer without them cannot encode it.</summary>
     public static IReadOnlyList<string> RequiredTokens { get; } =
         [SpecialToken.StartOfText, SpecialToken.StartHeader, SpecialToken.EndHeader, SpecialToken.EndOfTurn];
 
-    public static string Render(IReadOnlyList<ChatMessage> messages)
+    /// <summary>Whether a tokenizer_config.json template is this one (up to surrounding whitespace), so rendering it here is exact.</summary>
+    public static bool IsLLaDAInstruct(string jinja)
+    {
+        ArgumentNullException.ThrowIfNull(jinja);
+        return jinja.Trim().ReplaceLineEndings("\n") == LLaDAInstructJinja;
+    }
+
+    public static string Render(IReadOnlyList<ChatMessage> messages) => Render(messages, SpecialToken.StartOfText);
+
+    /// <param name="bosToken">The template's <c>bos_token</c> (tokenizer_config.json's, LLaDA's <see cref="SpecialToken.StartOfText"/>).</param>
+    public static string Render(IReadOnlyList<ChatMessage> messages, string bosToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(bosToken);
         if (messages.Count == 0) throw new ArgumentException("a chat needs at least one message", nameof(messages));
 
-        var text = new System.Text.StringBuilder(SpecialToken.StartOfText);
+        var text = new System.Text.StringBuilder(bosToken);
         foreach (ChatMessage message in messages)
         {
             text.Append(SpecialToken.StartHeader).Append(message.Role).Append(SpecialToken.EndHeader).Append("\n\n")

@@ -1,57 +1,47 @@
 using System.Text;
-using System.Text.Json;
-using Microsoft.ML.Tokenizers;
+using System.Text.RegularExpressions;
 
 namespace Learn2PD.Core.Text;
 
 /// <summary>
-/// A Hugging Face tokenizer.json (byte-level BPE as in LLaDA-8B-Instruct, the character-level vocabulary
-/// written by <see cref="CharVocabulary"/>, or a byte-level WordLevel vocabulary written by
-/// <see cref="WordVocabulary"/>) on top of Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>, which also
-/// decodes WordLevel ids (a vocabulary without merges).
-/// Encoding follows HF: added tokens are matched in the raw text first, the rest is split by the
-/// pre-tokenizer's patterns and each piece goes through BPE. <see cref="Encode"/> is HF's
-/// <c>encode(text, add_special_tokens=False)</c>: the post_processor is not applied, so no BOS/EOS is added
-/// (LLaDA's adds none anyway).
+/// A Hugging Face tokenizer.json, encoding and decoding exactly as HF's <c>tokenizers</c> does: byte-level BPE as in
+/// LLaDA-8B-Instruct, GPT-2 and Llama 3 (merges by Microsoft.ML.Tokenizers' BPE), SentencePiece-style BPE with byte
+/// fallback as in Mistral, WordPiece as in BERT, the character-level vocabulary written by <see cref="CharVocabulary"/>
+/// and the word-level one written by <see cref="WordVocabulary"/>. Whatever part of a file it cannot reproduce is
+/// refused at load (see <see cref="TokenizerJson"/>).
+/// Encoding follows HF: added tokens are cut out of the text, the rest is normalized, pre-tokenized and each piece
+/// encoded by the model; with special tokens the post-processor adds its ids (e.g. Llama 3's BOS, BERT's [CLS] … [SEP]).
 /// </summary>
 public sealed class LLaDATokenizer
 {
-    private readonly BpeTokenizer _bpe;
-    private readonly SplitPreTokenizer _preTokenizer;
-    private readonly Dictionary<string, int> _addedTokens;
-    private readonly HashSet<int> _specialIds;
-    private readonly IReadOnlyDictionary<string, int> _vocab;
-    private readonly bool _byteLevel;
-    private readonly bool _ignoreMerges;
-    private readonly NormalizationForm? _normalization;
-    private readonly TokenModelType _modelType;
-    private readonly int? _unknownId;
+    private readonly TokenizerJson _json;
+    private readonly AddedVocabulary _added;
+    private readonly Dictionary<string, int> _addedIds;
+    private readonly HashSet<string> _specialContents;
 
-    private LLaDATokenizer(TokenizerJson json, Dictionary<string, int> addedTokens, BpeTokenizer bpe, SplitPreTokenizer preTokenizer, bool hasChatTemplate)
+    private LLaDATokenizer(TokenizerJson json, TokenizerConfig? config)
     {
-        Path = json.Path;
-        _bpe = bpe;
-        _preTokenizer = preTokenizer;
-        _addedTokens = addedTokens;
-        _specialIds = json.AddedTokens.Where(t => t.Special).Select(t => t.Id).ToHashSet();
-        _vocab = json.Vocab;
-        _byteLevel = json.ByteLevel;
-        _ignoreMerges = json.IgnoreMerges;
-        _normalization = json.Normalization;
-        _modelType = json.ModelType;
-        _unknownId = json.UnknownToken is { } unknown && json.Vocab.TryGetValue(unknown, out int id) ? id : null;
-        VocabularySize = Math.Max(json.Vocab.Values.Max(), json.AddedTokens.Count == 0 ? -1 : json.AddedTokens.Max(t => t.Id)) + 1;
-        HasChatTemplate = hasChatTemplate;
+        _json = json;
+        _added = new AddedVocabulary(json.AddedTokens, json.Normalizer);
+        _addedIds = json.AddedTokens.ToDictionary(t => t.Content, t => t.Id, StringComparer.Ordinal);
+        _specialContents = json.AddedTokens.Where(t => t.Special).Select(t => t.Content).ToHashSet(StringComparer.Ordinal);
+        Config = config;
+        int maxId = json.Model.Vocab.Values.Max();
+        if (json.AddedTokens.Count > 0) maxId = Math.Max(maxId, json.AddedTokens.Max(t => t.Id));
+        VocabularySize = maxId + 1;
     }
 
     /// <summary>The tokenizer.json this tokenizer was read from.</summary>
-    public string Path { get; }
+    public string Path => _json.Path;
 
     /// <summary>Highest token id + 1 over the vocabulary and the added tokens: the rows an embedding needs at least.</summary>
     public int VocabularySize { get; }
 
+    /// <summary>tokenizer_config.json beside tokenizer.json, when there is one.</summary>
+    public TokenizerConfig? Config { get; }
+
     /// <summary>Whether tokenizer_config.json beside tokenizer.json defines a <c>chat_template</c>.</summary>
-    public bool HasChatTemplate { get; }
+    public bool HasChatTemplate => Config?.HasChatTemplate == true;
 
     /// <summary>Loads <c>tokenizer.json</c> from a model directory, or the given tokenizer.json file.</summary>
     public static LLaDATokenizer Load(string modelDirOrTokenizerJson)
@@ -61,116 +51,89 @@ public sealed class LLaDATokenizer
             ? System.IO.Path.Combine(modelDirOrTokenizerJson, "tokenizer.json")
             : modelDirOrTokenizerJson;
         TokenizerJson json = TokenizerJson.Read(path);
-
-        if (json.Normalization is { } form && json.AddedTokens.FirstOrDefault(t => !t.Content.IsNormalized(form)) is { } changed)
-            throw new Learn2PdException($"{path}: added token '{changed.Content}' changes under the normalizer, which this loader does not support");
-
-        var preTokenizer = new SplitPreTokenizer(json.AddedTokens.Select(t => t.Content), json.SplitPatterns);
-        Dictionary<string, int> addedTokens;
-        BpeTokenizer bpe;
-        try
-        {
-            addedTokens = json.AddedTokens.ToDictionary(t => t.Content, t => t.Id, StringComparer.Ordinal);
-            bpe = BpeTokenizer.Create(new BpeOptions(json.Vocab)
-            {
-                Merges = json.Merges.Select(m => $"{m.Left} {m.Right}"),
-                // Every added token, special or not, is matched before BPE and decodes to its content.
-                SpecialTokens = addedTokens,
-                PreTokenizer = preTokenizer,
-                ByteLevel = json.ByteLevel,
-                UnknownToken = json.UnknownToken,
-                FuseUnknownTokens = json.FuseUnknown,
-                ContinuingSubwordPrefix = json.ContinuingSubwordPrefix,
-                EndOfWordSuffix = json.EndOfWordSuffix,
-            });
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            throw new Learn2PdException($"{path}: {e.Message}", e);
-        }
-
         string configPath = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, "tokenizer_config.json");
-        return new LLaDATokenizer(json, addedTokens, bpe, preTokenizer, ReadHasChatTemplate(configPath));
+        return new LLaDATokenizer(json, TokenizerConfig.Read(configPath));
     }
 
-    public IReadOnlyList<int> Encode(string text)
+    /// <summary>HF's <c>encode(text, add_special_tokens=False)</c>: no post-processor ids (LLaDA's chat template writes its own BOS).</summary>
+    public IReadOnlyList<int> Encode(string text) => Encode(text, addSpecialTokens: false);
+
+    /// <summary>HF's <c>encode(text, add_special_tokens)</c>: with special tokens, the post-processor's ids go around the text.</summary>
+    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens)
     {
         ArgumentNullException.ThrowIfNull(text);
-        // Normalizing the whole text equals HF's per-segment normalization because Load checked that the
-        // added tokens are unchanged by it.
-        if (_normalization is { } form) text = text.Normalize(form);
+        // HF takes Rust strings, which cannot hold a lone surrogate; its bindings turn one into U+FFFD.
+        if (HasLoneSurrogate(text)) text = ReplaceLoneSurrogates(text);
 
         var ids = new List<int>();
-        foreach ((int offset, int length) in _preTokenizer.PreTokenize(text))
+        if (addSpecialTokens) ids.AddRange(_json.PostProcessor.Prefix);
+        try
         {
-            string piece = text.Substring(offset, length);
-            if (_addedTokens.TryGetValue(piece, out int added)) ids.Add(added);
-            else if (_modelType == TokenModelType.WordLevel) ids.Add(WordLevelId(piece));
-            else if (_ignoreMerges) ids.AddRange(EncodeIgnoringMerges(piece));
-            else ids.AddRange(_bpe.EncodeToIds(piece, considerPreTokenization: false, considerNormalization: false));
+            foreach (TextSegment segment in _added.Split(text))
+            {
+                if (segment.TokenId is { } added) { ids.Add(added); continue; }
+                foreach (TextPiece piece in _json.PreTokenizer.PreTokenize(new TextPiece(segment.Text, segment.AtTextStart)))
+                    _json.Model.Tokenize(piece.Text, ids);
+            }
         }
+        catch (RegexMatchTimeoutException e)
+        {
+            throw new Learn2PdException($"{Path}: a pattern of this tokenizer takes too long on the text ({e.Pattern})", e);
+        }
+        if (addSpecialTokens) ids.AddRange(_json.PostProcessor.Suffix);
         return ids;
     }
 
+    /// <summary>HF's <c>decode(ids, skip_special_tokens)</c>; ids outside the vocabulary (e.g. the padded tail of an embedding) decode to nothing.</summary>
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        // Ids outside the vocabulary (e.g. the padded tail of an embedding) decode to nothing, as in HF.
-        return _bpe.Decode(skipSpecialTokens ? ids.Where(id => !_specialIds.Contains(id)) : ids, considerSpecialTokens: true);
+        var tokens = new List<string>();
+        foreach (int id in ids)
+        {
+            string? token = _added.DecodedForm.TryGetValue(id, out string? added) ? added : _json.Model.IdToToken(id);
+            if (token is null || skipSpecialTokens && _specialContents.Contains(token)) continue;
+            tokens.Add(token);
+        }
+        return _json.Decoder.Decode(tokens);
     }
 
     /// <summary>The id of an added token or of a vocabulary entry (in its stored form, e.g. "Ġthe" when byte-level).</summary>
     public int? TokenToId(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        if (_addedTokens.TryGetValue(token, out int id) || _vocab.TryGetValue(token, out id)) return id;
+        if (_addedIds.TryGetValue(token, out int id) || _json.Model.Vocab.TryGetValue(token, out id)) return id;
         return null;
     }
 
-    /// <summary>Encodes a conversation with the LLaDA-Instruct template (see <see cref="ChatTemplate"/>), ready for the answer.</summary>
+    /// <summary>
+    /// Encodes a conversation with the LLaDA-Instruct template (see <see cref="ChatTemplate"/>), ready for the answer,
+    /// with tokenizer_config.json's <c>bos_token</c>. A config whose template is another one is refused.
+    /// </summary>
     public IReadOnlyList<int> EncodeChat(IReadOnlyList<ChatMessage> messages)
     {
-        if (ChatTemplate.RequiredTokens.FirstOrDefault(t => !_addedTokens.ContainsKey(t)) is { } missing)
+        if (Config?.ChatTemplate is { } jinja && !ChatTemplate.IsLLaDAInstruct(jinja))
+            throw new Learn2PdException($"{Config.Path}: chat_template is not LLaDA-8B-Instruct's, the only one l2pd renders");
+        string bos = Config?.BosToken ?? SpecialToken.StartOfText;
+        if (ChatTemplate.RequiredTokens.Select(t => t == SpecialToken.StartOfText ? bos : t).FirstOrDefault(t => !_addedIds.ContainsKey(t)) is { } missing)
             throw new Learn2PdException($"{Path}: has no added token {missing}, so it cannot encode the LLaDA chat template");
-        return Encode(ChatTemplate.Render(messages));
+        return Encode(ChatTemplate.Render(messages, bos));
     }
 
-    // HF's WordLevel: the whole piece (in its stored, byte-level form) is one entry, or the unknown token.
-    private int WordLevelId(string piece) =>
-        _vocab.TryGetValue(_byteLevel ? ByteLevelAlphabet.Encode(piece) : piece, out int id) ? id : _unknownId!.Value;
-
-    // HF's ignore_merges: a piece that is itself a vocabulary entry becomes that one token, whatever BPE would do.
-    private IReadOnlyList<int> EncodeIgnoringMerges(string piece)
+    private static bool HasLoneSurrogate(string text)
     {
-        IReadOnlyList<EncodedToken> tokens = _bpe.EncodeToTokens(piece, out _, considerPreTokenization: false, considerNormalization: false);
-        // Byte-level BPE never drops bytes, so its tokens' stored forms spell the piece's stored form.
-        string stored = _byteLevel ? string.Concat(tokens.Select(t => t.Value)) : piece;
-        if (tokens.Count > 1 && _vocab.TryGetValue(stored, out int whole)) return [whole];
-        return tokens.Select(t => t.Id).ToList();
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else if (char.IsSurrogate(text[i])) return true;
+        }
+        return false;
     }
 
-    private static bool ReadHasChatTemplate(string configPath)
+    private static string ReplaceLoneSurrogates(string text)
     {
-        if (!File.Exists(configPath)) return false;
-        try
-        {
-            using JsonDocument config = JsonDocument.Parse(File.ReadAllBytes(configPath));
-            return config.RootElement.ValueKind == JsonValueKind.Object
-                && config.RootElement.TryGetProperty("chat_template", out JsonElement template)
-                && template.ValueKind switch
-                {
-                    JsonValueKind.String => template.GetString()!.Length > 0,
-                    JsonValueKind.Array => template.GetArrayLength() > 0, // named templates: [{name, template}, ...]
-                    _ => false,
-                };
-        }
-        catch (JsonException e)
-        {
-            throw new Learn2PdException($"{configPath}: not valid JSON ({e.Message})", e);
-        }
-        catch (IOException e)
-        {
-            throw new Learn2PdException($"{configPath}: cannot read ({e.Message})", e);
-        }
+        var output = new StringBuilder(text.Length);
+        foreach (Rune r in text.EnumerateRunes()) output.Append(r.ToString()); // EnumerateRunes yields U+FFFD for a lone surrogate
+        return output.ToString();
     }
 }

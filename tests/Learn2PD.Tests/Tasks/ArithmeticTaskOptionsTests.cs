@@ -6,11 +6,11 @@ namespace Learn2PD.Tests.Tasks;
 public sealed class ArithmeticTaskOptionsTests
 {
     [Fact]
-    public void Defaults_AreTheEmbeddedModelsTask_OperandsUpTo5_AddSub_OneStep()
+    public void Defaults_AreTheEmbeddedModelsTask_OperandsUpTo8_FactorsUpTo4_AllOperations_OneOrTwoSteps()
     {
         var options = new ArithmeticTaskOptions().Validate();
-        Assert.Equal((5, 1, 1, ArithmeticOperations.Add | ArithmeticOperations.Sub),
-            (options.MaxOperand, options.MinSteps, options.MaxSteps, options.Operations));
+        Assert.Equal((8, 4, 1, 2, ArithmeticOperations.All),
+            (options.MaxOperand, options.MaxFactor, options.MinSteps, options.MaxSteps, options.Operations));
     }
 
     public static TheoryData<ArithmeticTaskOptions, string> BadOptions() => new()
@@ -35,7 +35,7 @@ public sealed class ArithmeticTaskOptionsTests
 
     [Fact]
     public void MaxFactor_IsIgnored_WhileMulIsOff() =>
-        new ArithmeticTaskOptions { MaxFactor = 0 }.Validate();
+        new ArithmeticTaskOptions { MaxFactor = 0, Operations = ArithmeticOperations.AddSub }.Validate();
 
     [Fact]
     public void Generate_NegativeCount_Throws() =>

@@ -78,8 +78,8 @@ public sealed partial class ArithmeticTaskTests
     }
 
     private static readonly (string, string) PinnedFirstTest = (
-        "Liam and Ruby collect pencils. Liam has 5 pencils and Ruby has 4 pencils. How many pencils do they have altogether?",
-        "Together they have 5 + 4 = 9 pencils.\n#### 9");
+        "Eva buys 2 packs of oranges. Each pack has 4 oranges. How many oranges does Eva have altogether?",
+        "Eva has 2 * 4 = 8 oranges.\n#### 8");
 
     [Theory]
     [MemberData(nameof(Difficulties))]
@@ -136,14 +136,16 @@ public sealed partial class ArithmeticTaskTests
     }
 
     [Fact]
-    public void DefaultDifficulty_UsesOperandsUpTo5AddSubAndOneStep()
+    public void DefaultDifficulty_UsesOperandsUpTo8_AllThreeOperations_AndOneOrTwoSteps()
     {
         var problems = Sample(new ArithmeticTaskOptions());
-        Assert.All(problems, p => Assert.All(Number().Matches(p.Question), m => Assert.InRange(int.Parse(m.Value), 0, 5)));
-        Assert.All(problems, p => Assert.DoesNotContain('*', p.Answer));
-        Assert.Equal([1], problems.Select(StepCount).Distinct().Order());
-        var twoStep = Sample(new ArithmeticTaskOptions { MaxOperand = 9, MaxSteps = 2 });
-        Assert.Equal([1, 2], twoStep.Select(StepCount).Distinct().Order());
+        Assert.All(problems, p => Assert.All(Number().Matches(p.Question), m => Assert.InRange(int.Parse(m.Value), 0, 8)));
+        Assert.Contains(problems, p => p.Answer.Contains('*'));
+        Assert.Contains(problems, p => p.Answer.Contains(" - "));
+        Assert.Equal([1, 2], problems.Select(StepCount).Distinct().Order());
+        var oneStep = Sample(new ArithmeticTaskOptions { MaxOperand = 5, MaxSteps = 1, Operations = ArithmeticOperations.AddSub });
+        Assert.All(oneStep, p => Assert.DoesNotContain('*', p.Answer));
+        Assert.Equal([1], oneStep.Select(StepCount).Distinct().Order());
     }
 
     [Theory]

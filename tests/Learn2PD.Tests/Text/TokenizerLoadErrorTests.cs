@@ -73,8 +73,8 @@ public sealed class TokenizerLoadErrorTests : IDisposable
     public void Load_UnsupportedPreTokenizer_NamesIt()
     {
         JsonObject json = TokenizerFiles.ByteLevel();
-        json["pre_tokenizer"] = new JsonObject { ["type"] = "Metaspace", ["replacement"] = "▁" };
-        AssertRefused(json, "pre-tokenizer 'Metaspace' is not supported");
+        json["pre_tokenizer"] = new JsonObject { ["type"] = "UnicodeScripts" };
+        AssertRefused(json, "pre-tokenizer 'UnicodeScripts' is not supported");
     }
 
     [Fact]
@@ -83,6 +83,18 @@ public sealed class TokenizerLoadErrorTests : IDisposable
         JsonObject json = TokenizerFiles.ByteLevel();
         json["pre_tokenizer"]!["pretokenizers"]![0]!["pattern"] = new JsonObject { ["Regex"] = @"\p{L}++(" };
         AssertRefused(json, "not a .NET regular expression");
+    }
+
+    [Theory]
+    [InlineData("[[:alpha:]]+", "'[' inside a character class")]
+    [InlineData(@"[a-z&&[^aeiou]]", "'&&' inside a character class")]
+    [InlineData(@"\bword\b", "word boundaries differ")]
+    [InlineData(@"\p{L}?+", "not a .NET regular expression")]
+    public void Load_PatternOnigurumaReadsDifferently_IsRefused(string pattern, string fragment)
+    {
+        JsonObject json = TokenizerFiles.ByteLevel();
+        json["pre_tokenizer"]!["pretokenizers"]![0]!["pattern"] = new JsonObject { ["Regex"] = pattern };
+        AssertRefused(json, fragment);
     }
 
     [Fact]
