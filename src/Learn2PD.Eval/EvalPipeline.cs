@@ -68,14 +68,15 @@ public static class EvalPipeline
             Seed = request.Seed,
             Device = request.Device.Trim().ToLowerInvariant(),
             DType = request.DType.Trim().ToLowerInvariant(),
+            Shard = request.Shard?.ToString(),
         };
         using var store = ResultStore.Open(request.OutDirectory, settings, request.Fresh);
-        int pending = EvalRunner.CountPending(store, lengths, methods, samples);
-        int total = EvalRunner.Plan(lengths, methods, samples).Count();
+        int pending = EvalRunner.CountPending(store, lengths, methods, samples, request.Shard);
+        int total = EvalRunner.Plan(lengths, methods, samples, request.Shard).Count();
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{samples.Count} samples from {request.Data.Source}; methods {string.Join(", ", methods.Select(m => m.Id))}; " +
             $"{string.Join(", ", lengths.Select(l => $"gen {l.GenLength} × {l.Limit}"))}{(filter is null ? "" : $"; τ_f {filter.AcceptThreshold}")}; " +
-            $"{total - pending} of {total} decodes already in {store.Path}"));
+            $"{(request.Shard is { } shard ? $"shard {shard}; " : "")}{total - pending} of {total} decodes already in {store.Path}"));
 
         if (pending > 0)
         {
@@ -86,7 +87,7 @@ public static class EvalPipeline
                 progress.Run("eval", pending, bar =>
                 {
                     runner.Run(store, lengths, methods, samples,
-                        r => bar.Advance(1, $"gen {r.GenLength} {r.Method} #{r.Index} nfe {r.Nfe}"), cancel);
+                        r => bar.Advance(1, $"gen {r.GenLength} {r.Method} #{r.Index} nfe {r.Nfe}"), cancel, request.Shard);
                     return 0;
                 });
             }
@@ -98,24 +99,70 @@ public static class EvalPipeline
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pending} decodes in {clock.Elapsed.TotalSeconds:F0} s"));
         }
 
-        var results = MethodResult.Summarize(store.Records, methods, lengths, request.Metric);
+        return Report(request.OutDirectory, settings, store.Records, methods, lengths, request.Metric, request.Threads, request.CommandLine);
+    }
+
+    /// <summary>
+    /// <c>l2pd eval merge</c>: the shards of one sharded run (same settings, <c>--shard 0/N</c> … <c>N-1/N</c>)
+    /// as one run's samples.jsonl, results.md and results.json.
+    /// </summary>
+    public static EvalOutcome Merge(IReadOnlyList<string> shardDirectories, string outDirectory, TextWriter log)
+    {
+        if (shardDirectories.Count == 0) throw new Learn2PdException("eval merge needs the shard directories to merge");
+        var shards = shardDirectories.Select(dir =>
+        {
+            var (settings, records) = ResultStore.Read(Path.Combine(dir, ResultStore.FileName));
+            var run = EvalReport.ReadRunSettings(Path.Combine(dir, EvalReport.JsonFile));
+            return (Dir: dir, Settings: settings, Records: records, Run: run);
+        }).ToArray();
+        var first = shards[0];
+        foreach (var shard in shards.Skip(1))
+        {
+            var differences = (shard.Settings with { Shard = null }).Differences(first.Settings with { Shard = null });
+            if (differences.Count > 0)
+                throw new Learn2PdException($"{shard.Dir} was run with other settings than {first.Dir} ({string.Join("; ", differences)})");
+            if (shard.Run != first.Run)
+                throw new Learn2PdException($"{shard.Dir} ran other methods, lengths, limits or metric than {first.Dir}");
+        }
+        var parts = shards.Select(x => x.Settings.Shard is { } text ? Shard.Parse(text, $"{x.Dir}: shard") : Shard.Whole).ToArray();
+        int count = parts[0].Count;
+        if (parts.Any(p => p.Count != count) || parts.Select(p => p.Index).Order().SequenceEqual(Enumerable.Range(0, count)) is false)
+            throw new Learn2PdException($"the directories hold shards {string.Join(", ", parts.Select(p => p.ToString()))}: give each of 0/{count} … {count - 1}/{count} exactly once");
+
+        var methods = first.Run.Methods.Select(m => DecodingMethods.Parse(m)).ToArray();
+        var lengths = first.Run.GenLengths.Zip(first.Run.Limits, (g, l) => new LengthPlan(g, l)).ToArray();
+        var settingsMerged = first.Settings with { Shard = null };
+        var records = shards.SelectMany(x => x.Records)
+            .OrderBy(r => Array.FindIndex(lengths, l => l.GenLength == r.GenLength))
+            .ThenBy(r => Array.FindIndex(methods, m => m.Id == r.Method)).ThenBy(r => r.Index).ToArray();
+        using (var store = ResultStore.Open(outDirectory, settingsMerged, fresh: true))
+        {
+            foreach (var record in records) store.Append(record);
+        }
+        log.WriteLine($"merged {records.Length} records from {shards.Length} shards into {Path.Combine(outDirectory, ResultStore.FileName)}");
+        return Report(outDirectory, settingsMerged, records, methods, lengths, first.Run.Metric, first.Run.Threads,
+            "l2pd eval merge " + string.Join(' ', shardDirectories));
+    }
+
+    /// <summary>Summaries, AUP and frontiers of the records, written as results.md and results.json.</summary>
+    private static EvalOutcome Report(string outDirectory, EvalSettings settings, IEnumerable<SampleRecord> records, IReadOnlyList<DecodingMethod> methods,
+        IReadOnlyList<LengthPlan> lengths, EvalMetric metric, int threads, string commandLine)
+    {
+        var all = records.ToArray();
+        var results = MethodResult.Summarize(all, methods, lengths, metric);
         var aups = AupResult.Compute(results);
         var frontiers = FamilyFrontier.Compute(results, m => m.Policy == PolicyKind.Threshold ? ThresholdPolicy.FastDllmThreshold : settings.AcceptThreshold);
-        string metricName = request.Metric == EvalMetric.Strict ? "strict-match" : "flexible-extract";
+        string metricName = metric == EvalMetric.Strict ? "strict-match" : "flexible-extract";
+        bool filtered = methods.Any(m => m.NeedsFilter);
         string caption = string.Create(CultureInfo.InvariantCulture,
-            $"Model {Path.GetFileName(Path.GetFullPath(modelDir).TrimEnd(Path.DirectorySeparatorChar))}, data {request.Data.Source}, {request.Data.Shots}-shot, " +
-            $"block {request.BlockLength}{(filter is null ? "" : $", τ_f {filter.AcceptThreshold}")}, {settings.Device} {settings.DType}, {request.Threads} thread(s), batch 1.");
+            $"Model {Path.GetFileName(settings.Model.TrimEnd(Path.DirectorySeparatorChar))}, data {settings.Data}, {settings.Shots}-shot, " +
+            $"block {settings.BlockLength}{(filtered ? $", τ_f {settings.AcceptThreshold}" : "")}, {settings.Device} {settings.DType}, {threads} thread(s), batch 1" +
+            $"{(settings.Shard is { } shard ? $", shard {shard}" : "")}.");
         string markdown = EvalReport.Markdown(results, aups, frontiers, metricName, caption);
-        var runSettings = new JsonObject
-        {
-            ["methods"] = new JsonArray(methods.Select(m => (JsonNode)m.Id).ToArray()),
-            ["gen_lengths"] = new JsonArray(lengths.Select(l => (JsonNode)l.GenLength).ToArray()),
-            ["limits"] = new JsonArray(lengths.Select(l => (JsonNode)l.Limit).ToArray()),
-            ["metric"] = metricName,
-        };
-        EvalReport.Write(request.OutDirectory, markdown, EvalReport.Json(settings, runSettings, results, aups, frontiers,
-            store.Records.Where(r => lengths.Any(l => l.GenLength == r.GenLength && r.Index < l.Limit) && methods.Any(m => m.Id == r.Method)),
-            request.CommandLine));
+        var run = new EvalRunSettings(methods.Select(m => m.Id).ToArray(), lengths.Select(l => l.GenLength).ToArray(), lengths.Select(l => l.Limit).ToArray(), metric, threads);
+        EvalReport.Write(outDirectory, markdown, EvalReport.Json(settings, run, results, aups, frontiers,
+            all.Where(r => lengths.Any(l => l.GenLength == r.GenLength && r.Index < l.Limit) && methods.Any(m => m.Id == r.Method)),
+            commandLine));
         return new EvalOutcome(results, aups, frontiers, markdown, metricName);
     }
 

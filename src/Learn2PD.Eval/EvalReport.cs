@@ -72,11 +72,14 @@ public static class EvalReport
     private static string Number(double? x) => x is { } v ? v.ToString("F1", Invariant) : "–";
 
     /// <summary>results.json: settings, machine, versions, the results list, AUP and every sample (answer ids left out).</summary>
-    public static JsonObject Json(EvalSettings settings, JsonObject runSettings, IReadOnlyList<MethodResult> results,
+    public static JsonObject Json(EvalSettings settings, EvalRunSettings run, IReadOnlyList<MethodResult> results,
         IReadOnlyList<AupResult> aups, IReadOnlyList<FamilyFrontier> frontiers, IEnumerable<SampleRecord> samples, string commandLine)
     {
         var settingsNode = settings.ToJson();
-        foreach (var (key, value) in runSettings) settingsNode[key] = value?.DeepClone();
+        settingsNode["methods"] = new JsonArray(run.Methods.Select(m => (JsonNode)m).ToArray());
+        settingsNode["gen_lengths"] = new JsonArray(run.GenLengths.Select(g => (JsonNode)g).ToArray());
+        settingsNode["limits"] = new JsonArray(run.Limits.Select(l => (JsonNode)l).ToArray());
+        settingsNode["metric"] = run.Metric == EvalMetric.Strict ? "strict-match" : "flexible-extract";
         return new JsonObject
         {
             ["command"] = commandLine,
@@ -124,6 +127,29 @@ public static class EvalReport
         };
     }
 
+    /// <summary>The methods, lengths, limits, metric and thread count a finished run's results.json records (what eval merge needs).</summary>
+    public static EvalRunSettings ReadRunSettings(string resultsJson)
+    {
+        if (!File.Exists(resultsJson)) throw new Learn2PdException($"{resultsJson}: not found; the shard has not finished (rerun its command to complete it)");
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(resultsJson)) ?? throw new FormatException("empty file");
+            var settings = Required(root, "settings");
+            return new EvalRunSettings(
+                Required(settings, "methods").AsArray().Select(m => m!.GetValue<string>()).ToArray(),
+                Required(settings, "gen_lengths").AsArray().Select(g => g!.GetValue<int>()).ToArray(),
+                Required(settings, "limits").AsArray().Select(l => l!.GetValue<int>()).ToArray(),
+                Required(settings, "metric").GetValue<string>() == "flexible-extract" ? EvalMetric.Flexible : EvalMetric.Strict,
+                root["machine"]?["torch_threads"]?.GetValue<int>() ?? 1);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new Learn2PdException($"{resultsJson}: not an l2pd eval results.json ({e.Message})", e);
+        }
+    }
+
+    private static JsonNode Required(JsonNode node, string name) => node[name] ?? throw new FormatException($"no \"{name}\"");
+
     public static void Write(string directory, string markdown, JsonObject json)
     {
         AtomicFile.WriteAllText(Path.Combine(directory, MarkdownFile), markdown);
@@ -160,4 +186,13 @@ public static class EvalReport
             return null;
         }
     }
+}
+
+/// <summary>What a run covered besides its settings: the methods, lengths and their sample limits, the metric, libtorch's threads.</summary>
+public sealed record EvalRunSettings(IReadOnlyList<string> Methods, IReadOnlyList<int> GenLengths, IReadOnlyList<int> Limits, EvalMetric Metric, int Threads)
+{
+    public bool Equals(EvalRunSettings? other) => other is not null && Methods.SequenceEqual(other.Methods) && GenLengths.SequenceEqual(other.GenLengths)
+        && Limits.SequenceEqual(other.Limits) && Metric == other.Metric;
+
+    public override int GetHashCode() => HashCode.Combine(Methods.Count, GenLengths.Count, Metric);
 }

@@ -31,6 +31,8 @@ public sealed record EvalRequest
     public string DType { get; init; } = "fp32";
     public ulong Seed { get; init; }
     public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Decode only every N-th sample from I (<c>--shard I/N</c>); <c>l2pd eval merge</c> joins the shards' outputs.</summary>
+    public Shard? Shard { get; init; }
     public string CommandLine { get; init; } = "";
 
     /// <summary>The τ grid every threshold family is swept over.</summary>

@@ -61,15 +61,23 @@ public sealed class ResultStore : IDisposable
     private static List<SampleRecord> Load(string path, EvalSettings settings)
     {
         TruncateCutLine(path);
-        string[] lines = File.ReadAllLines(path, Encoding.UTF8);
-        if (lines.Length == 0 || Parse(lines[0]) is not JsonObject header || header["format"]?.GetValue<string>() != EvalSettings.CurrentFormat)
-            throw new Learn2PdException($"{path} is not an l2pd eval results file; pass --fresh to overwrite it or choose another --out");
-        var stored = EvalSettings.FromJson(header)!;
+        var (stored, records) = Read(path);
         var differences = settings.Differences(stored);
         if (differences.Count > 0)
             throw new Learn2PdException($"{path} holds results of a run with other settings ({string.Join("; ", differences)}); " +
                 "pass --fresh to discard them, or choose another --out");
+        return records;
+    }
 
+    /// <summary>The settings and records of a samples.jsonl, read without changing it (a cut-off last line is skipped).</summary>
+    public static (EvalSettings Settings, List<SampleRecord> Records) Read(string path)
+    {
+        if (!File.Exists(path)) throw new Learn2PdException($"{path}: no eval results here");
+        string[] lines = File.ReadAllText(path, Encoding.UTF8).Split('\n');
+        lines = lines[..^1]; // the text after the last newline: empty, or a line cut off by a killed run
+        if (lines.Length == 0 || Parse(lines[0]) is not JsonObject header || header["format"]?.GetValue<string>() != EvalSettings.CurrentFormat)
+            throw new Learn2PdException($"{path} is not an l2pd eval results file; pass --fresh to overwrite it or choose another --out");
+        var stored = EvalSettings.FromJson(header)!;
         var loaded = new List<SampleRecord>(lines.Length - 1);
         for (int i = 1; i < lines.Length; i++)
         {
@@ -86,7 +94,7 @@ public sealed class ResultStore : IDisposable
             if (record is null) throw new Learn2PdException($"{path}:{i + 1}: not a sample record; pass --fresh to start over");
             loaded.Add(record);
         }
-        return loaded;
+        return (stored, loaded);
     }
 
     private static JsonNode? Parse(string line)

@@ -52,12 +52,14 @@ internal static class EvalCommand
                 "Alone: every family (prefix-cache variants left out); or a comma-separated list, e.g. --sweep threshold,l2p+eotp. Writes a frontier table, frontier-GEN.png and results.json's \"frontier\"",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var shard = new Option<string?>("--shard") { Description = "Decode only shard I of N (every N-th sample from I), e.g. --shard 0/4 on each of four machines; join the outputs with `l2pd eval merge`" };
         var fresh = new Option<bool>("--fresh") { Description = "Discard the records already in --out instead of resuming them" };
 
         var command = new Command("eval", Description)
         {
-            filter, acceptThreshold, data, task, limit, methods, sweep, genLength, blockLength, shots, fewShotData, chatTemplate, metric, output, fresh, seed,
+            filter, acceptThreshold, data, task, limit, methods, sweep, genLength, blockLength, shots, fewShotData, chatTemplate, metric, output, shard, fresh, seed,
         };
+        command.Subcommands.Add(MergeCommand());
         model.AddTo(command);
         runtime.AddTo(command);
         CommandAction.Set(command, (parse, io) =>
@@ -92,22 +94,44 @@ internal static class EvalCommand
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(runtime.Threads),
                 CommandLine = "l2pd " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+                Shard = parse.GetValue(shard) is { } text ? Shard.Parse(text) : null,
             };
             runtime.Apply(parse);
             using var cancel = ConsoleCancel.Create();
             var outcome = EvalPipeline.Run(request, new ProgressReporter(io.Error, TimeSpan.FromSeconds(15)), io.Error, cancel.Token);
             io.Out.Write(outcome.Markdown);
-            SpeedupChart.Write(Path.Combine(request.OutDirectory, EvalReport.ChartFile), outcome.Results, outcome.MetricName);
-            var charts = new List<string> { EvalReport.ChartFile };
-            foreach (int gen in outcome.Frontiers.Select(f => f.GenLength).Distinct())
-            {
-                var oracle = outcome.Results.FirstOrDefault(r => r.GenLength == gen && r.Method == "oracle");
-                FrontierChart.Write(Path.Combine(request.OutDirectory, FrontierChart.FileName(gen)), gen, outcome.Frontiers, oracle, outcome.MetricName);
-                charts.Add(FrontierChart.FileName(gen));
-            }
-            io.Error.WriteLine($"wrote {Path.Combine(request.OutDirectory, EvalReport.MarkdownFile)}, {EvalReport.JsonFile}, {string.Join(", ", charts)}");
+            WriteCharts(outcome, request.OutDirectory, io);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>`l2pd eval merge DIR... --out DIR`: the shards of one sharded run as one run's results.</summary>
+    private static Command MergeCommand()
+    {
+        var shards = new Argument<string[]>("shards") { Description = "The output directories of the shard runs (--shard 0/N ... N-1/N)", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out") { Description = "Directory for the merged samples.jsonl, results.md, results.json and charts", Required = true };
+        var command = new Command("merge", "Join the outputs of `l2pd eval --shard I/N` runs into one run's samples.jsonl, results.md, results.json and charts") { shards, output };
+        CommandAction.Set(command, (parse, io) =>
+        {
+            var outcome = EvalPipeline.Merge(parse.GetValue(shards)!, parse.GetValue(output)!, io.Error);
+            io.Out.Write(outcome.Markdown);
+            WriteCharts(outcome, parse.GetValue(output)!, io);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void WriteCharts(EvalOutcome outcome, string outDirectory, CommandIo io)
+    {
+        SpeedupChart.Write(Path.Combine(outDirectory, EvalReport.ChartFile), outcome.Results, outcome.MetricName);
+        var charts = new List<string> { EvalReport.ChartFile };
+        foreach (int gen in outcome.Frontiers.Select(f => f.GenLength).Distinct())
+        {
+            var oracle = outcome.Results.FirstOrDefault(r => r.GenLength == gen && r.Method == "oracle");
+            FrontierChart.Write(Path.Combine(outDirectory, FrontierChart.FileName(gen)), gen, outcome.Frontiers, oracle, outcome.MetricName);
+            charts.Add(FrontierChart.FileName(gen));
+        }
+        io.Error.WriteLine($"wrote {Path.Combine(outDirectory, EvalReport.MarkdownFile)}, {EvalReport.JsonFile}, {string.Join(", ", charts)}");
     }
 }

@@ -35,6 +35,49 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void Eval_TwoShardsMerged_EqualTheUnshardedRun_ApartFromTimings()
+    {
+        string[] common = ["--methods", "baseline,threshold@0.5,eotp,oracle", "--gen-length", "32", "--limit", "5"];
+        Assert.Equal(0, Eval([.. common, "--out", _dir.File("whole")]).ExitCode);
+        Assert.Equal(0, Eval([.. common, "--shard", "0/2", "--out", _dir.File("s0")]).ExitCode);
+        Assert.Equal(0, Eval([.. common, "--shard", "1/2", "--out", _dir.File("s1")]).ExitCode);
+
+        var merge = Eval(["merge", _dir.File("s1"), _dir.File("s0"), "--out", _dir.File("merged")]);
+
+        Assert.Equal(0, merge.ExitCode);
+        JsonNode Results(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(_dir.File(dir), EvalReport.JsonFile)))!;
+        static string WithoutTimings(JsonNode? node)
+        {
+            var copy = node!.DeepClone();
+            foreach (var item in copy.AsArray())
+                foreach (string field in new[] { "latency_ms", "mean_latency_ms", "tokens_per_second", "speedup_time", "time_to_nfe_ratio" })
+                    item!.AsObject().Remove(field);
+            return copy.ToJsonString();
+        }
+        var (whole, merged) = (Results("whole"), Results("merged"));
+        Assert.Equal(WithoutTimings(whole["samples"]), WithoutTimings(merged["samples"]));
+        Assert.Equal(WithoutTimings(whole["results"]), WithoutTimings(merged["results"]));
+        Assert.Equal(whole["settings"]!["methods"]!.ToJsonString(), merged["settings"]!["methods"]!.ToJsonString());
+        Assert.Null(merged["settings"]!["shard"]);
+        Assert.Equal(5, Results("s0")["samples"]!.AsArray().Count(s => (string)s!["method"]! == "baseline") + 2);
+    }
+
+    [Fact]
+    public void EvalMerge_MissingShard_IsOneLineNamingThem()
+    {
+        string[] common = ["--methods", "baseline", "--gen-length", "32", "--limit", "2"];
+        Assert.Equal(0, Eval([.. common, "--shard", "0/3", "--out", _dir.File("s0")]).ExitCode);
+        Assert.Equal(0, Eval([.. common, "--shard", "2/3", "--out", _dir.File("s2")]).ExitCode);
+
+        var error = new StringWriter();
+        int code = new RootCommand { EvalCommand.Create() }.Parse(["eval", "merge", _dir.File("s0"), _dir.File("s2"), "--out", _dir.File("m")])
+            .Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
+
+        Assert.Equal(1, code);
+        Assert.Contains("give each of 0/3 … 2/3 exactly once", error.ToString());
+    }
+
+    [Fact]
     public void Eval_AllMethods_WritesTableJsonAndChart()
     {
         string outDir = _dir.File("run");
