@@ -37,12 +37,14 @@ internal static class TrainFilterCommand
         var falseAccept = new Option<double?>("--false-accept-weight") { Description = $"--kind position: how much more a wrong prediction's loss weighs than a right one's (default {TrainFilterSettings.DefaultFalseAcceptWeight}: a false accept can cost the answer, a late one costs a forward)" };
         var calibrateFor = new Option<string>("--calibrate-for") { Description = "The l2p method τ_f is calibrated with (its end-of-text prediction and cache apply in the calibration decodes)", DefaultValueFactory = _ => "l2p+eotp" };
         calibrateFor.AcceptOnlyFromAmong(DecodingMethods.All.Where(m => m.NeedsFilter).Select(m => m.Name).ToArray());
+        var shard = new Option<string?>("--shard") { Description = "Only record the labels of shard I of N (every N-th decode batch from I) and stop, e.g. on N machines; join the label files with `l2pd train-filter merge`, then run once more with --labels MERGED to fit" };
         var agreement = new Option<AgreementKind>("--agreement") { Description = "What agreeing means: answer (the same final answer, GSM8K's strict-match then flexible-extract, else the same text; what accuracy measures) or text (the same ids)", DefaultValueFactory = _ => AgreementKind.Answer };
 
         var command = new Command("train-filter", "Record oracle labels from full decodes and fit the Learn2PD filter for a model (CPU or GPU).")
         {
-            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, agreement, kind, oracleOnly, falseAccept, calibrateFor, seed,
+            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, agreement, kind, oracleOnly, falseAccept, calibrateFor, shard, seed,
         };
+        command.Subcommands.Add(MergeCommand());
         model.AddTo(command);
         runtime.AddTo(command);
         CommandAction.Set(command, (parse, io) =>
@@ -71,15 +73,37 @@ internal static class TrainFilterCommand
                 ReferenceTrajectory = !parse.GetValue(oracleOnly),
                 FalseAcceptWeight = parse.GetValue(falseAccept),
                 CalibrationMethod = DecodingMethods.Parse(parse.GetValue(calibrateFor)!, "--calibrate-for"),
+                Shard = parse.GetValue(shard) is { } text ? Learn2PD.Core.Shard.Parse(text) : null,
                 CommandLine = "l2pd " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
             runtime.Apply(parse);
             using var cancel = ConsoleCancel.Create();
+            if (settings.Shard is { } part)
+            {
+                string labels = TrainFilterPipeline.RecordShard(settings, new ProgressReporter(io.Error), io.Error, cancel.Token);
+                io.Out.WriteLine($"shard {part}: labels in {labels}; when every shard is done: l2pd train-filter merge SHARD-FILES... --out MERGED.jsonl, then train-filter --labels MERGED.jsonl with the same settings");
+                return 0;
+            }
             var report = TrainFilterPipeline.Run(settings, new ProgressReporter(io.Error), io.Error, cancel.Token);
             string plot = Path.ChangeExtension(report.FilterPath, ".reliability.png");
             ReliabilityChart.Write(plot, report);
             WriteSummary(io.Out, report);
             io.Out.WriteLine($"reliability plot: {plot}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>`l2pd train-filter merge FILES... --out FILE`: the shards' label files as one.</summary>
+    private static Command MergeCommand()
+    {
+        var files = new Argument<string[]>("labels") { Description = "The label files of the shard runs (--shard 0/N ... N-1/N)", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out") { Description = "The merged label file, for train-filter --labels", Required = true };
+        var command = new Command("merge", "Join the label files of `l2pd train-filter --shard I/N` runs into one, which a run with --labels fits on without decoding") { files, output };
+        CommandAction.Set(command, (parse, io) =>
+        {
+            int prompts = Learn2PD.Train.Oracle.LabelRecordFile.Merge(parse.GetValue(files)!, parse.GetValue(output)!);
+            io.Out.WriteLine($"merged {prompts} prompts' labels into {parse.GetValue(output)}");
             return 0;
         });
         return command;

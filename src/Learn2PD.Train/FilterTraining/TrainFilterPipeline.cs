@@ -19,75 +19,28 @@ namespace Learn2PD.Train.FilterTraining;
 /// </summary>
 public static class TrainFilterPipeline
 {
+    /// <summary>
+    /// Only the label recording of one shard (<see cref="TrainFilterSettings.Shard"/>: every N-th decode batch
+    /// from I), into its own label file; <see cref="LabelRecordFile.Merge"/> joins the shards' files and a run
+    /// with <c>--labels</c> on the merged file fits without decoding again. Returns the shard's label file.
+    /// </summary>
+    public static string RecordShard(TrainFilterSettings settings, IWorkProgress progress, TextWriter log, CancellationToken cancel = default)
+    {
+        if (settings.Shard is null) throw new ArgumentException("a shard run needs settings.Shard", nameof(settings));
+        using var run = Record(settings, progress, log, cancel);
+        return run.LabelsPath;
+    }
+
     /// <summary>The whole pipeline. <paramref name="phaseStarted"/> observes "labels", "fit", "calibration" and "save" as they begin.</summary>
     public static TrainFilterReport Run(TrainFilterSettings settings, IWorkProgress progress, TextWriter log, CancellationToken cancel = default,
         Action<string>? phaseStarted = null)
     {
-        var clock = Stopwatch.StartNew();
-        var decodeOptions = settings.Validate();
-        string labelsPath = settings.LabelsPath ?? Path.ChangeExtension(settings.OutPath, ".labels.jsonl");
-        string sidecarPath = FilterSidecar.PathFor(settings.OutPath);
-        EnsureWritable(settings.OutPath, "--out");
-        EnsureWritable(labelsPath, "--labels");
-        var (texts, source) = ReadPrompts(settings);
-        var split = PromptSplit.Create(texts.Count, settings.ValidationFraction, settings.Seed);
-
-        var device = TorchRuntime.ParseDevice(settings.Device);
-        var dtype = TorchRuntime.ParseDType(settings.Dtype, device);
-        var loaded = PretrainedModel.Load(settings.ModelDirectory, dtype, device, requireTokenizer: true);
-        using var model = loaded.Model;
-        var config = model.Config;
-        var tokenizer = loaded.Tokenizer!;
-        var encoder = new PromptEncoder(tokenizer);
-        var prompts = texts.Select((t, i) => encoder.Encode(t, $"prompt {i + 1}")).ToArray();
-        int longest = prompts.Max(p => p.Length);
-        if (longest + settings.GenLength > config.MaxSequenceLength)
-            throw new Learn2PdException($"the longest prompt ({longest} tokens) plus --gen-length {settings.GenLength} exceeds the model's max_sequence_length {config.MaxSequenceLength}");
-
-        string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.ModelDirectory)));
-        var header = new LabelFileHeader
-        {
-            Model = modelName,
-            ModelFingerprint = ModelFingerprint.Compute(settings.ModelDirectory),
-            Dtype = TorchRuntime.DTypeName(dtype),
-            Device = device.ToString(),
-            GenLength = settings.GenLength,
-            BlockLength = settings.BlockLength,
-            Steps = decodeOptions.Steps,
-            BatchSize = settings.BatchSize,
-            EndOfText = config.EosTokenId,
-            PromptCount = prompts.Length,
-            PromptsSha256 = ModelFingerprint.OfPrompts(prompts),
-            Source = source,
-            ChatTemplate = tokenizer.HasChatTemplate,
-            ValidationPrompts = split.Validation,
-            Trajectories = OracleLabels.Trajectories(settings.ReferenceTrajectory),
-            Created = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
-        };
-        var trainBatches = PromptBatches.Plan(prompts, split.Train, settings.BatchSize);
-        var validationBatches = PromptBatches.Plan(prompts, split.Validation, settings.BatchSize);
-        var decoder = new BlockDecoder(model);
-
-        // 1–2. Reference answers and oracle labels, appended batch by batch.
+        if (settings.Shard is not null) throw new Learn2PdException("--shard records labels only: use it without fitting (RecordShard)");
         phaseStarted?.Invoke("labels");
-        IReadOnlyList<PromptLabels> recorded;
-        using (var file = LabelRecordFile.Open(labelsPath, header))
-        {
-            if (file.DroppedBytes > 0) log.WriteLine($"{labelsPath}: dropped a partial last line ({file.DroppedBytes} bytes) left by an interrupted run");
-            var pending = OracleLabels.Pending([.. validationBatches, .. trainBatches], file);
-            if (file.Recorded.Count > 0)
-                log.WriteLine($"{labelsPath}: {file.Recorded.Count} of {prompts.Length} prompts already recorded{(pending.Count == 0 ? ", reusing them" : ", resuming")}");
-            if (pending.Count > 0)
-            {
-                // The bar counts reference blocks (the bulk of the time); the oracle runs show in the status.
-                var recorder = new OracleLabels(decoder, settings.GenLength, settings.BlockLength, settings.ReferenceTrajectory);
-                progress.Run("labels", pending.Sum(b => b.Length) * decodeOptions.BlockCount, bar => recorder.Record(prompts, pending, file,
-                    rows => bar.Advance(rows),
-                    batch => bar.Advance(0, $"{batch.ReferenceSeconds / batch.Prompts.Count:F2} + {batch.OracleSeconds / batch.Prompts.Count:F2} s/prompt (reference + oracle)"),
-                    cancel));
-            }
-            recorded = Enumerable.Range(0, prompts.Length).Select(i => file.Recorded[i]).ToArray();
-        }
+        using var run = Record(settings, progress, log, cancel);
+        var (clock, decodeOptions, labelsPath, split, tokenizer, prompts, header, validationBatches, decoder, recorded, source, modelName) =
+            (run.Clock, run.DecodeOptions, run.LabelsPath, run.Split, run.Tokenizer, run.Prompts, run.Header, run.ValidationBatches, run.Decoder, run.Recorded, run.Source, run.ModelName);
+        string sidecarPath = FilterSidecar.PathFor(settings.OutPath);
 
         // 3. Fit on the training prompts' records, validate on the held-out prompts'.
         phaseStarted?.Invoke("fit");
@@ -208,6 +161,95 @@ public static class TrainFilterPipeline
         });
 
         return new TrainFilterReport(sidecar, metrics, choice, settings.OutPath, sidecarPath, labelsPath) { Reliability = reliability };
+    }
+
+    /// <summary>What label recording leaves for the fit: the model and decoder (disposed with it), prompts, split and records.</summary>
+    private sealed record LabelRun(Stopwatch Clock, DecodeOptions DecodeOptions, string LabelsPath, PromptSplit Split, LLaDATokenizer Tokenizer,
+        int[][] Prompts, LabelFileHeader Header, IReadOnlyList<int[]> ValidationBatches, BlockDecoder Decoder, IReadOnlyList<PromptLabels> Recorded,
+        string Source, string ModelName) : IDisposable
+    {
+        public void Dispose() => Decoder.Model.Dispose();
+    }
+
+    /// <summary>Steps 1–2: every input checked, then reference answers and oracle labels, appended batch by batch (resumable).</summary>
+    private static LabelRun Record(TrainFilterSettings settings, IWorkProgress progress, TextWriter log, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var decodeOptions = settings.Validate();
+        string labelsPath = settings.LabelsFile;
+        if (settings.Shard is null) EnsureWritable(settings.OutPath, "--out");
+        EnsureWritable(labelsPath, "--labels");
+        var (texts, source) = ReadPrompts(settings);
+        var split = PromptSplit.Create(texts.Count, settings.ValidationFraction, settings.Seed);
+
+        var device = TorchRuntime.ParseDevice(settings.Device);
+        var dtype = TorchRuntime.ParseDType(settings.Dtype, device);
+        var loaded = PretrainedModel.Load(settings.ModelDirectory, dtype, device, requireTokenizer: true);
+        var model = loaded.Model;
+        try
+        {
+            var config = model.Config;
+            var tokenizer = loaded.Tokenizer!;
+            var encoder = new PromptEncoder(tokenizer);
+            var prompts = texts.Select((t, i) => encoder.Encode(t, $"prompt {i + 1}")).ToArray();
+            int longest = prompts.Max(p => p.Length);
+            if (longest + settings.GenLength > config.MaxSequenceLength)
+                throw new Learn2PdException($"the longest prompt ({longest} tokens) plus --gen-length {settings.GenLength} exceeds the model's max_sequence_length {config.MaxSequenceLength}");
+
+            string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.ModelDirectory)));
+            var header = new LabelFileHeader
+            {
+                Model = modelName,
+                ModelFingerprint = ModelFingerprint.Compute(settings.ModelDirectory),
+                Dtype = TorchRuntime.DTypeName(dtype),
+                Device = device.ToString(),
+                GenLength = settings.GenLength,
+                BlockLength = settings.BlockLength,
+                Steps = decodeOptions.Steps,
+                BatchSize = settings.BatchSize,
+                EndOfText = config.EosTokenId,
+                PromptCount = prompts.Length,
+                PromptsSha256 = ModelFingerprint.OfPrompts(prompts),
+                Source = source,
+                ChatTemplate = tokenizer.HasChatTemplate,
+                ValidationPrompts = split.Validation,
+                Trajectories = OracleLabels.Trajectories(settings.ReferenceTrajectory),
+                Shard = settings.Shard?.ToString(),
+                Created = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+            };
+            var trainBatches = PromptBatches.Plan(prompts, split.Train, settings.BatchSize);
+            var validationBatches = PromptBatches.Plan(prompts, split.Validation, settings.BatchSize);
+            // A shard takes every N-th batch of the one plan, so each prompt keeps the batch (and padding) an unsharded run gives it.
+            IReadOnlyList<int[]> batches = [.. validationBatches, .. trainBatches];
+            if (settings.Shard is { } shard) batches = batches.Where((_, i) => shard.Owns(i)).ToArray();
+            var decoder = new BlockDecoder(model);
+
+            IReadOnlyList<PromptLabels> recorded;
+            using (var file = LabelRecordFile.Open(labelsPath, header))
+            {
+                if (file.DroppedBytes > 0) log.WriteLine($"{labelsPath}: dropped a partial last line ({file.DroppedBytes} bytes) left by an interrupted run");
+                var pending = OracleLabels.Pending(batches, file);
+                int wanted = batches.Sum(b => b.Length);
+                if (file.Recorded.Count > 0)
+                    log.WriteLine($"{labelsPath}: {file.Recorded.Count} of {wanted} prompts already recorded{(pending.Count == 0 ? ", reusing them" : ", resuming")}");
+                if (pending.Count > 0)
+                {
+                    // The bar counts reference blocks (the bulk of the time); the oracle runs show in the status.
+                    var recorder = new OracleLabels(decoder, settings.GenLength, settings.BlockLength, settings.ReferenceTrajectory);
+                    progress.Run("labels", pending.Sum(b => b.Length) * decodeOptions.BlockCount, bar => recorder.Record(prompts, pending, file,
+                        rows => bar.Advance(rows),
+                        batch => bar.Advance(0, $"{batch.ReferenceSeconds / batch.Prompts.Count:F2} + {batch.OracleSeconds / batch.Prompts.Count:F2} s/prompt (reference + oracle)"),
+                        cancel));
+                }
+                recorded = settings.Shard is null ? Enumerable.Range(0, prompts.Length).Select(i => file.Recorded[i]).ToArray() : file.Recorded.Values.ToArray();
+            }
+            return new LabelRun(clock, decodeOptions, labelsPath, split, tokenizer, prompts, header, validationBatches, decoder, recorded, source, modelName);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A fitted filter, its fit's numbers, and its scores on the held-out masked positions.</summary>

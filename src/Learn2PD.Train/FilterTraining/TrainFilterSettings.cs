@@ -39,6 +39,11 @@ public sealed record TrainFilterSettings
     public double EffectiveFalseAcceptWeight => FalseAcceptWeight ?? (Kind == FilterKind.Position ? DefaultFalseAcceptWeight : 1);
     /// <summary>The l2p family τ_f is calibrated for (its end-of-text prediction and cache apply in the calibration decodes).</summary>
     public DecodingMethod CalibrationMethod { get; init; } = DecodingMethods.Parse("l2p+eotp");
+    /// <summary>Record only this shard's labels (every N-th decode batch from I) and stop; null = the whole run.</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>The label file: --labels, else beside --out (one file per shard when sharded).</summary>
+    public string LabelsFile => LabelsPath ?? Path.ChangeExtension(OutPath, Shard is { } s ? $".labels.shard-{s.Index}-of-{s.Count}.jsonl" : ".labels.jsonl");
     public string CommandLine { get; init; } = "";
 
     /// <summary>"--thresholds 0.9,0.95": sorted, without repeats.</summary>
@@ -79,7 +84,7 @@ public sealed record TrainFilterSettings
         }
         if (MinAgreement is <= 0 or > 1 || double.IsNaN(MinAgreement))
             throw new Learn2PdException($"--min-agreement must be in (0, 1] (got {MinAgreement})");
-        string labels = LabelsPath ?? Path.ChangeExtension(OutPath, ".labels.jsonl");
+        string labels = LabelsFile;
         if (Path.GetFullPath(labels) == Path.GetFullPath(OutPath) || Path.GetFullPath(labels) == Path.GetFullPath(FilterSidecar.PathFor(OutPath)))
             throw new Learn2PdException($"--labels {labels} would overwrite the filter or its sidecar; choose another path");
         return decode;

@@ -43,6 +43,8 @@ public sealed record LabelFileHeader
     public string Created { get; init; } = "";
     /// <summary>Which decodes' steps the file records: always the oracle's, and the reference's when asked.</summary>
     public IReadOnlyList<string> Trajectories { get; init; } = [LabelRecord.OracleTrajectory];
+    /// <summary>"I/N" for a file one shard recorded; null for a whole run's (or a merged) file.</summary>
+    public string? Shard { get; init; }
 
     /// <summary>The first setting that differs in a way that changes the labels, or null when the file can be reused.</summary>
     public string? FirstDifference(LabelFileHeader now)
@@ -58,6 +60,7 @@ public sealed record LabelFileHeader
         if (PromptCount != now.PromptCount || PromptsSha256 != now.PromptsSha256)
             return $"prompts: {PromptCount} prompts ({Short(PromptsSha256)}) in the file, {now.PromptCount} ({Short(now.PromptsSha256)}) now";
         if (!ValidationPrompts.SequenceEqual(now.ValidationPrompts)) return "validation split (it follows --seed and --validation-fraction)";
+        if (Shard != now.Shard) return $"shard: {Shard ?? "none"} in the file, {now.Shard ?? "none"} now";
         if (!Trajectories.SequenceEqual(now.Trajectories)) return $"trajectories: {string.Join(",", Trajectories)} in the file, {string.Join(",", now.Trajectories)} now";
         return null;
     }

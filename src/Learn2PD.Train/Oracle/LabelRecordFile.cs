@@ -96,6 +96,40 @@ public sealed class LabelRecordFile : IDisposable
         return (header ?? throw new Learn2PdException($"{path}: not a label file (no {LabelFileHeader.FormatName} header)"), entries);
     }
 
+    /// <summary>
+    /// Joins the label files of the shards of one run (<c>train-filter --shard I/N</c>) into one complete
+    /// file at <paramref name="outPath"/> (written whole, then renamed into place). The shards must share
+    /// every setting and together hold each prompt once. Returns the number of prompts.
+    /// </summary>
+    public static int Merge(IReadOnlyList<string> shardPaths, string outPath)
+    {
+        if (shardPaths.Count == 0) throw new Learn2PdException("train-filter merge needs the shards' label files");
+        var shards = shardPaths.Select(p => (Path: p, File: Read(p))).ToArray();
+        var header = shards[0].File.Header with { Shard = null, Created = DateTime.UtcNow.ToString("u", System.Globalization.CultureInfo.InvariantCulture) };
+        foreach (var (path, file) in shards)
+        {
+            if ((file.Header with { Shard = null }).FirstDifference(header) is { } difference)
+                throw new Learn2PdException($"{path} was recorded with other settings than {shards[0].Path} ({difference})");
+        }
+        var prompts = new SortedDictionary<int, PromptLabels>();
+        foreach (var (path, file) in shards)
+        {
+            foreach (var prompt in file.Prompts)
+            {
+                if (!prompts.TryAdd(prompt.Prompt, prompt))
+                    throw new Learn2PdException($"{path}: prompt {prompt.Prompt} is also in another shard; give each shard's file once");
+            }
+        }
+        if (prompts.Count != header.PromptCount)
+            throw new Learn2PdException($"the shards hold {prompts.Count} of {header.PromptCount} prompts: a shard is missing or unfinished (rerun its command to complete it)");
+        string full = System.IO.Path.GetFullPath(outPath);
+        string temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        File.Delete(temp);
+        using (var merged = Open(temp, header)) merged.Append(prompts.Values);
+        File.Move(temp, full, overwrite: true);
+        return prompts.Count;
+    }
+
     /// <summary>Appends the prompts' lines and flushes them to disk before returning.</summary>
     public void Append(IEnumerable<PromptLabels> prompts)
     {

@@ -83,6 +83,36 @@ public sealed class TrainFilterPipelineTests : IDisposable
     }
 
     [Fact]
+    public void Shards_Merged_GiveTheUnshardedRunsLabels_AndTheSameFilter()
+    {
+        var whole = TrainFilterPipeline.Run(Settings("whole.safetensors"), SilentProgress.Instance, TextWriter.Null);
+        string s0 = TrainFilterPipeline.RecordShard(Settings("part.safetensors") with { Shard = new Shard(0, 2) }, SilentProgress.Instance, TextWriter.Null);
+        string s1 = TrainFilterPipeline.RecordShard(Settings("part.safetensors") with { Shard = new Shard(1, 2) }, SilentProgress.Instance, TextWriter.Null);
+        Assert.NotEqual(s0, s1);
+
+        Assert.Equal(4, LabelRecordFile.Merge([s1, s0], temp.File("merged.labels.jsonl")));
+        var merged = TrainFilterPipeline.Run(Settings("merged.safetensors") with { LabelsPath = temp.File("merged.labels.jsonl") }, SilentProgress.Instance, TextWriter.Null);
+
+        // The same records, prompt by prompt, apart from the timings.
+        static IEnumerable<string> Records(string path) => LabelRecordFile.Read(path).Prompts.OrderBy(p => p.Prompt).Select(p =>
+            $"{p.Prompt}:{string.Join(",", p.Reference)}:{p.BaselineNfe}:{p.OracleNfe}:" + string.Join(";", p.Records.Select(r =>
+                $"{r.Trajectory}/{r.Block}/{r.Step}/{string.Join(",", r.Confidences)}/{string.Join(",", r.Correct)}/{string.Join(",", r.Masked)}")));
+        Assert.Equal(Records(temp.File("whole.labels.jsonl")), Records(temp.File("merged.labels.jsonl")));
+        Assert.Equal(whole.Sidecar.Calibration, merged.Sidecar.Calibration);
+        var (fa, fb) = ((TorchSharp.torch.nn.Module)FilterFile.LoadAny(whole.FilterPath), (TorchSharp.torch.nn.Module)FilterFile.LoadAny(merged.FilterPath));
+        Assert.All(fa.parameters().Zip(fb.parameters()), pair => Assert.True(pair.First.eq(pair.Second).all().item<bool>()));
+    }
+
+    [Fact]
+    public void Merge_AMissingShard_IsRefusedNamingTheCount()
+    {
+        string s0 = TrainFilterPipeline.RecordShard(Settings() with { Shard = new Shard(0, 2) }, SilentProgress.Instance, TextWriter.Null);
+
+        var error = Assert.Throws<Learn2PdException>(() => LabelRecordFile.Merge([s0], temp.File("merged.labels.jsonl")));
+        Assert.Contains("of 4 prompts", error.Message);
+    }
+
+    [Fact]
     public void Run_AnswerAgreement_IsNeverBelowTextAgreement_AndIsRecordedInTheSidecar()
     {
         // Identical ids always carry the same final answer, so the answer comparison can only agree more often.
