@@ -9,11 +9,14 @@ namespace Learn2PD.Train.FilterTraining;
 /// <summary>
 /// Fits a <see cref="PositionFilter"/> on the masked positions of the label records: BCE-with-logits in
 /// which a wrong prediction weighs <see cref="FilterFitOptions.FalseAcceptWeight"/> times a right one
-/// (a false accept can cost the answer, a late accept costs a forward), AdamW, full batch, keeping the
-/// weights with the lowest validation loss. Deterministic for a seed.
+/// (a false accept can cost the answer, a late accept costs a forward), AdamW on seeded minibatches of
+/// <see cref="BatchSize"/> positions (a few hundred thousand positions make full-batch steps slow),
+/// keeping the weights with the lowest validation loss. Deterministic for a seed.
 /// </summary>
 public static class PositionFilterFit
 {
+    public const int BatchSize = 8192;
+
     public static (PositionFilter Filter, double InitialTrainLoss, double TrainLoss, double? ValidationLoss, int BestIteration, TimeSpan Elapsed) Run(
         PositionSamples train, PositionSamples? validation, FilterFitOptions options, Action<FitProgress>? progress = null, CancellationToken cancel = default)
     {
@@ -27,6 +30,8 @@ public static class PositionFilterFit
         using var trainWeight = Weights(train, options.FalseAcceptWeight);
         using var validationWeight = validate ? Weights(validation!, options.FalseAcceptWeight) : null;
         using var optimizer = optim.AdamW(filter.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        using var batches = new Generator(options.Seed + 1);
+        long n = train.Count;
         double initial = Loss(filter, train, trainWeight);
         double best = validate ? Loss(filter, validation!, validationWeight!) : double.PositiveInfinity;
         int bestIteration = 0;
@@ -42,7 +47,9 @@ public static class PositionFilterFit
                 using (NewDisposeScope())
                 {
                     optimizer.zero_grad();
-                    var loss = nn.functional.binary_cross_entropy_with_logits(filter.forward(train.Features), train.Correct, weight: trainWeight);
+                    var rows = n <= BatchSize ? arange(n) : randint(0, n, [BatchSize], generator: batches);
+                    var loss = nn.functional.binary_cross_entropy_with_logits(filter.forward(train.Features.index_select(0, rows)),
+                        train.Correct.index_select(0, rows), weight: trainWeight.index_select(0, rows));
                     loss.backward();
                     optimizer.step();
                     if (report) trainLoss = loss.item<float>();
