@@ -26,8 +26,8 @@ internal static class ReliabilityChart
             ChartLabels.Place(plot, width, height, bins.Select(b => (b.MeanPredicted, b.Observed, $"{b.Count:N0}", curve.Color)).ToArray(), fontSize: 9);
         }
         var d = report.Sidecar.Diagnostics;
-        plot.Title($"Filter reliability on held-out masked positions (n = {d?.Positions ?? 0:N0}; ROC-AUC {d?.FilterRocAuc:F3}, confidence {d?.ConfidenceRocAuc:F3})");
-        plot.XLabel("predicted probability that the prediction is final (sigmoid of the filter)");
+        plot.Title($"Filter reliability, {d?.Positions ?? 0:N0} held-out masked positions\nROC-AUC: filter {d?.FilterRocAuc:F3}, raw confidence {d?.ConfidenceRocAuc:F3}");
+        plot.XLabel("filter's probability that the prediction is final");
         plot.YLabel("observed share equal to the reference");
         plot.ShowLegend(Alignment.UpperLeft);
         using var image = plot.GetImage(width, height);
