@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TorchSharp;
+using static TorchSharp.torch;
 using TorchSharp.Modules;
 
 namespace Learn2PD.Core.Checkpoints;
@@ -7,8 +8,10 @@ namespace Learn2PD.Core.Checkpoints;
 /// <summary>
 /// Loads a checkpoint into a module whose parameters are placeholders, typically built on the meta
 /// device (<c>torch.device("meta")</c>) so that construction allocates and initialises nothing.
-/// Each parameter gets a fresh tensor of the requested type and device, filled straight from the file,
-/// and replaces the placeholder in the module that owns it (see <see cref="ParameterSwap"/>).
+/// Each parameter gets a tensor of the requested type and device and replaces the placeholder in the
+/// module that owns it (see <see cref="ParameterSwap"/>): on the CPU in the file's own dtype, a view of
+/// the memory-mapped file (<see cref="MappedFiles"/>: no copy, the page cache's pages are the weights);
+/// otherwise a fresh tensor filled straight from the file, converted and moved one tensor at a time.
 /// Module parameter names must equal checkpoint keys. Buffers are left to the model.
 /// </summary>
 public static class StateDictLoader
@@ -84,16 +87,25 @@ public static class StateDictLoader
     {
         var loaded = new List<Parameter>(targets.Count);
         Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null;
+        using var mapped = new MappedFiles();
         try
         {
             foreach (Target target in targets)
             {
-                if (handle == null || target.Entry.FilePath != targets[loaded.Count - 1].Entry.FilePath)
+                torch.Tensor tensor;
+                if (device.type == DeviceType.CPU && mapped.View(target.Entry, dtype) is { } view)
                 {
-                    handle?.Dispose();
-                    handle = FileBytes.OpenRead(target.Entry.FilePath);
+                    tensor = view;
                 }
-                torch.Tensor tensor = Read(handle, target.Entry, dtype, device);
+                else
+                {
+                    if (handle == null || target.Entry.FilePath != targets[loaded.Count - 1].Entry.FilePath)
+                    {
+                        handle?.Dispose();
+                        handle = FileBytes.OpenRead(target.Entry.FilePath);
+                    }
+                    tensor = Read(handle, target.Entry, dtype, device);
+                }
                 bool requiresGrad = target.Placeholder.requires_grad && tensor.is_floating_point();
                 loaded.Add(new Parameter(tensor, requiresGrad));
             }
