@@ -73,62 +73,11 @@ public static class FilterFit
         var filter = new Learn2PdFilter(width);
         Initialize(filter, options.Seed);
         bool validate = validation is { Count: > 0 };
-
-        using var optimizer = optim.AdamW(filter.parameters(), lr: options.LearningRate, beta1: 0.9, beta2: 0.999,
-            eps: 1e-8, weight_decay: options.WeightDecay);
         double initial = Loss(filter, train);
-        double bestLoss = validate ? Loss(filter, validation!) : double.PositiveInfinity;
-        int bestIteration = 0;
-        var best = Snapshot(filter);
-        try
-        {
-            filter.train();
-            for (int iteration = 1; iteration <= options.Iterations; iteration++)
-            {
-                cancel.ThrowIfCancellationRequested();
-                bool report = iteration % options.ReportEvery == 0 || iteration == options.Iterations;
-                double trainLoss = double.NaN;
-                using (NewDisposeScope())
-                {
-                    optimizer.zero_grad();
-                    var loss = nn.functional.binary_cross_entropy_with_logits(filter.forward(train.Confidences), train.Correct);
-                    loss.backward();
-                    optimizer.step();
-                    if (report) trainLoss = loss.item<float>();
-                }
-                if (!report) continue;
-                double? validationLoss = validate ? Loss(filter, validation!) : null;
-                if (!validate || validationLoss < bestLoss)
-                {
-                    bestLoss = validationLoss ?? double.PositiveInfinity;
-                    bestIteration = iteration;
-                    Dispose(best);
-                    best = Snapshot(filter);
-                }
-                progress?.Invoke(new FitProgress(iteration, trainLoss, validationLoss));
-            }
-            Restore(filter, best);
-        }
-        finally
-        {
-            Dispose(best);
-        }
-        filter.eval();
+        int bestIteration = BestValidationFit.Run(filter,
+            _ => nn.functional.binary_cross_entropy_with_logits(filter.forward(train.Confidences), train.Correct),
+            validate ? () => Loss(filter, validation!) : null, options, progress, cancel);
         return new FilterFitResult(filter, initial, Loss(filter, train), validate ? Loss(filter, validation!) : null, bestIteration, clock.Elapsed);
-    }
-
-    private static Tensor[] Snapshot(Learn2PdFilter filter) =>
-        filter.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
-
-    private static void Restore(Learn2PdFilter filter, Tensor[] weights)
-    {
-        using var noGrad = no_grad();
-        foreach (var (p, w) in filter.parameters().Zip(weights)) p.copy_(w);
-    }
-
-    private static void Dispose(Tensor[] weights)
-    {
-        foreach (var w in weights) w.Dispose();
     }
 
     /// <summary>Mean BCE-with-logits of the filter on every position of the records.</summary>

@@ -23,58 +23,20 @@ public static class PositionFilterFit
         options.Validate();
         if (train.Count == 0) throw new Learn2PdException("no masked positions to fit the filter on");
         var clock = Stopwatch.StartNew();
-        torch.manual_seed((long)options.Seed);
         var filter = new PositionFilter(options.Hidden);
         Initialize(filter, options.Seed);
         bool validate = validation is { Count: > 0 };
         using var trainWeight = Weights(train, options.FalseAcceptWeight);
         using var validationWeight = validate ? Weights(validation!, options.FalseAcceptWeight) : null;
-        using var optimizer = optim.AdamW(filter.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
         using var batches = new Generator(options.Seed + 1);
         long n = train.Count;
         double initial = Loss(filter, train, trainWeight);
-        double best = validate ? Loss(filter, validation!, validationWeight!) : double.PositiveInfinity;
-        int bestIteration = 0;
-        var snapshot = Snapshot(filter);
-        try
+        int bestIteration = BestValidationFit.Run(filter, _ =>
         {
-            filter.train();
-            for (int iteration = 1; iteration <= options.Iterations; iteration++)
-            {
-                cancel.ThrowIfCancellationRequested();
-                bool report = iteration % options.ReportEvery == 0 || iteration == options.Iterations;
-                double trainLoss = double.NaN;
-                using (NewDisposeScope())
-                {
-                    optimizer.zero_grad();
-                    var rows = n <= BatchSize ? arange(n) : randint(0, n, [BatchSize], generator: batches);
-                    var loss = nn.functional.binary_cross_entropy_with_logits(filter.forward(train.Features.index_select(0, rows)),
-                        train.Correct.index_select(0, rows), weight: trainWeight.index_select(0, rows));
-                    loss.backward();
-                    optimizer.step();
-                    if (report) trainLoss = loss.item<float>();
-                }
-                if (!report) continue;
-                double? validationLoss = validate ? Loss(filter, validation!, validationWeight!) : null;
-                if (!validate || validationLoss < best)
-                {
-                    best = validationLoss ?? double.PositiveInfinity;
-                    bestIteration = iteration;
-                    foreach (var t in snapshot) t.Dispose();
-                    snapshot = Snapshot(filter);
-                }
-                progress?.Invoke(new FitProgress(iteration, trainLoss, validationLoss));
-            }
-            using (no_grad())
-            {
-                foreach (var (p, w) in filter.parameters().Zip(snapshot)) p.copy_(w);
-            }
-        }
-        finally
-        {
-            foreach (var t in snapshot) t.Dispose();
-        }
-        filter.eval();
+            var rows = n <= BatchSize ? arange(n) : randint(0, n, [BatchSize], generator: batches);
+            return nn.functional.binary_cross_entropy_with_logits(filter.forward(train.Features.index_select(0, rows)),
+                train.Correct.index_select(0, rows), weight: trainWeight.index_select(0, rows));
+        }, validate ? () => Loss(filter, validation!, validationWeight!) : null, options, progress, cancel);
         return (filter, initial, Loss(filter, train, trainWeight), validate ? Loss(filter, validation!, validationWeight!) : null, bestIteration, clock.Elapsed);
     }
 
@@ -95,9 +57,6 @@ public static class PositionFilterFit
         using var noGrad = no_grad();
         return nn.functional.binary_cross_entropy_with_logits(filter.forward(data.Features), data.Correct, weight: weight).item<float>();
     }
-
-    private static Tensor[] Snapshot(PositionFilter filter) =>
-        filter.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
 
     /// <summary>PyTorch's nn.Linear initialisation from a seeded generator.</summary>
     private static void Initialize(PositionFilter filter, ulong seed)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# How l2pd's libtorch threads behave alone and beside another CPU-bound process: one baseline decode
+# (embedded model, gen 256) alone, then two at once, under each OpenMP wait setting. Run it on an
+# otherwise idle machine. Usage: scripts/bench-threads.sh [gen-length]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+gen="${1:-256}"
+dotnet build src/Learn2PD.Cli -c Release -nologo -v q >/dev/null
+bin=src/Learn2PD.Cli/bin/Release/net10.0/l2pd
+prompt="Mia has 3 apples. She buys 2 more. How many apples does she have now?"
+decode() { "$bin" decode --prompt "$prompt" --gen-length "$gen" --output json "$@" | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p'; }
+run() {  # label, env assignments...
+  local label=$1; shift
+  decode >/dev/null   # warm the page cache and the JIT-free paths
+  local alone a b
+  alone=$(env "$@" "$bin" decode --prompt "$prompt" --gen-length "$gen" --output json | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
+  a=$(mktemp); b=$(mktemp)
+  (env "$@" "$bin" decode --prompt "$prompt" --gen-length "$gen" --output json | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p' > "$a") &
+  (env "$@" "$bin" decode --prompt "$prompt" --gen-length "$gen" --output json | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p' > "$b") &
+  wait
+  printf '%-40s alone %6.2f s   two at once %6.2f s and %6.2f s   (%.1fx and %.1fx)\n' "$label" "$alone" "$(cat "$a")" "$(cat "$b")" \
+    "$(echo "$(cat "$a") / $alone" | bc -l)" "$(echo "$(cat "$b") / $alone" | bc -l)"
+  rm -f "$a" "$b"
+}
+run "l2pd's default" L2PD_BENCH=1
+run "OMP_WAIT_POLICY=ACTIVE (spin forever)" OMP_WAIT_POLICY=ACTIVE
+run "OMP_WAIT_POLICY=PASSIVE (never spin)" OMP_WAIT_POLICY=PASSIVE
+for spins in 1000 10000 100000 300000; do run "GOMP_SPINCOUNT=$spins" GOMP_SPINCOUNT=$spins; done

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Every number of the README's "Results on the embedded model" section, from a built tree: the
+# baseline against Fast-dLLM's threshold and the oracle at gen 64, 256 and 1024, then each family's
+# accuracy–speed frontier (eval --sweep) on the first 100 test-split problems (20 at gen 1024).
+# Writes runs/results/*/results.{md,json} and the frontier plots. About 40 minutes on 2 CPU cores.
+# Usage: scripts/reproduce-results.sh [model-dir]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+model=("${@:+--model}" "$@")
+dotnet build src/Learn2PD.Cli -c Release -nologo -v q >/dev/null
+l2pd() { dotnet src/Learn2PD.Cli/bin/Release/net10.0/l2pd.dll "$@"; }
+out=runs/results
+l2pd eval "${model[@]}" --sweep threshold,l2p --gen-length 64 --limit 100 --out $out/gen64
+l2pd eval "${model[@]}" --sweep threshold+eotp,l2p+eotp,threshold+eotp+dual,l2p+eotp+dual --gen-length 256 --limit 100 --out $out/gen256
+l2pd eval "${model[@]}" --sweep threshold+eotp,l2p+eotp,threshold+eotp+dual,l2p+eotp+dual --methods baseline,threshold --gen-length 1024 --limit 20 --out $out/gen1024
