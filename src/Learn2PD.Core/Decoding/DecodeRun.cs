@@ -15,19 +15,21 @@ internal sealed class DecodeRun
     private readonly ICommitPolicy policy;
     private readonly Action<StepTrace>? trace;
     private readonly TokenPredictor predictor;
+    private readonly Func<int, bool>? dropped;
     private readonly EndOfTextPredictor? endOfText;
     private readonly Row[] rows;
     private readonly int answerStart;
     private readonly long maskId;
 
     public DecodeRun(LLaDAModelLM model, IReadOnlyList<int[]> prompts, DecodeOptions options, ICommitPolicy policy,
-        Action<StepTrace>? trace, TokenPredictor predictor)
+        Action<StepTrace>? trace, TokenPredictor predictor, Func<int, bool>? dropped)
     {
         this.model = model;
         this.options = options;
         this.policy = policy;
         this.trace = trace;
         this.predictor = predictor;
+        this.dropped = dropped;
         maskId = model.Config.MaskTokenId;
         if (options.EndOfTextPrediction)
             endOfText = new EndOfTextPredictor(model.Config.EosTokenId, maskId, searchesWholeSequence: options.Cache == CacheKind.None);
@@ -72,12 +74,23 @@ internal sealed class DecodeRun
 
     private int MaxLength() => rows.Max(r => r.Length);
 
+    /// <summary>A dropped row ends at its answer start: it steps no more, and its empty tail narrows the forwards.</summary>
+    private void DropRows()
+    {
+        if (dropped is null) return;
+        foreach (var row in rows)
+        {
+            if (row.Length > answerStart && dropped(row.Index)) row.Length = answerStart;
+        }
+    }
+
     /// <summary>LLaDA / Fast-dLLM / Learn2PD without a cache: full forwards until the block has no masks.</summary>
     private void DecodeWithoutCache(int block, int start, CancellationToken cancel)
     {
         for (int step = 0; ; step++)
         {
             cancel.ThrowIfCancellationRequested();
+            DropRows();
             var stepping = rows.Where(r => start < r.Length && MaskedCount(r, start) > 0).ToArray();
             if (stepping.Length == 0) return;
             using var scope = NewDisposeScope();
@@ -95,6 +108,7 @@ internal sealed class DecodeRun
     /// </summary>
     private void DecodeWithCache(int block, int start, CancellationToken cancel)
     {
+        DropRows();
         var active = rows.Where(r => start < r.Length).ToArray();
         if (active.Length == 0) return; // Learn2PD: a block past the end of the sequence costs nothing
 
@@ -111,6 +125,7 @@ internal sealed class DecodeRun
         for (int step = 1; ; step++)
         {
             cancel.ThrowIfCancellationRequested();
+            DropRows();
             var stepping = active.Where(r => (forceStep && start < r.Length) || MaskedCount(r, start) > 0).ToArray();
             forceStep = false;
             if (stepping.Length == 0) return;
