@@ -18,6 +18,7 @@ public static partial class CliApp
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(TrainFilterCommand.Create());
         root.Subcommands.Add(ExportTaskCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 
