@@ -30,6 +30,7 @@ public sealed record ServeOptions
         if (Host != "localhost" && !IPAddress.TryParse(Host, out _))
             throw new Learn2PdException($"--host must be an IP address (127.0.0.1, 0.0.0.0, ::1) or localhost (got '{Host}')");
         if (Port is < 0 or > 65535) throw new Learn2PdException($"--port must be in 0..65535 (got {Port})");
+        if (Port == 0 && Host == "localhost") throw new Learn2PdException("--port 0 (any free port) needs an IP address as --host, e.g. 127.0.0.1");
         if (MaxBatchSize <= 0) throw new Learn2PdException($"--max-batch-size must be positive (got {MaxBatchSize})");
         if (MaxQueue <= 0) throw new Learn2PdException($"--max-queue must be positive (got {MaxQueue})");
         if (MaxTokensLimit <= 0) throw new Learn2PdException($"--max-tokens-limit must be positive (got {MaxTokensLimit})");
