@@ -72,9 +72,9 @@ internal sealed class DecodeRun
         return masked;
     }
 
-    private int MaxLength() => rows.Max(r => r.Length);
+    private static int MaxLength(Row[] batch) => batch.Max(r => r.Length);
 
-    /// <summary>A dropped row ends at its answer start: it steps no more, and its empty tail narrows the forwards.</summary>
+    /// <summary>A dropped row ends at its answer start: it steps no more, and no later forward computes it.</summary>
     private void DropRows()
     {
         if (dropped is null) return;
@@ -94,9 +94,10 @@ internal sealed class DecodeRun
             var stepping = rows.Where(r => start < r.Length && MaskedCount(r, start) > 0).ToArray();
             if (stepping.Length == 0) return;
             using var scope = NewDisposeScope();
-            int length = MaxLength();
+            // Only the stepping rows are computed: a row done with this block, cut or dropped costs nothing.
+            int length = MaxLength(stepping);
             int windowEnd = WindowEnd(start, length);
-            var logits = Forward(null, 0, length, KeyMask(length, r => r.Length));
+            var logits = Forward(stepping, null, 0, length, KeyMask(stepping, length, r => r.Length));
             Step(block, step, stepping, logits.narrow(1, start, windowEnd - start));
         }
     }
@@ -112,12 +113,13 @@ internal sealed class DecodeRun
         var active = rows.Where(r => start < r.Length).ToArray();
         if (active.Length == 0) return; // Learn2PD: a block past the end of the sequence costs nothing
 
+        // The cache holds the rows active at the block start; rows that ended before it cost nothing.
         using var cache = new KvCache(options.Cache, model.Config.NLayers);
-        int cachedLength = MaxLength();
-        foreach (var row in rows) row.CachedLength = row.Length;
+        int cachedLength = MaxLength(active);
+        foreach (var row in active) row.CachedLength = row.Length;
         using (NewDisposeScope())
         {
-            var logits = Forward(cache, 0, cachedLength, KeyMask(cachedLength, r => r.Length));
+            var logits = Forward(active, cache, 0, cachedLength, KeyMask(active, cachedLength, r => r.Length));
             Step(block, 0, active, logits.narrow(1, start, WindowEnd(start, cachedLength) - start));
         }
 
@@ -130,14 +132,16 @@ internal sealed class DecodeRun
             forceStep = false;
             if (stepping.Length == 0) return;
             using var scope = NewDisposeScope();
-            int length = MaxLength();
+            // Only the stepping rows are computed, on their rows of the cache.
+            cache.SelectRows(stepping.Length == active.Length ? null : stepping.Select(r => (long)Array.IndexOf(active, r)).ToArray(), model.Device);
+            int length = MaxLength(stepping);
             int blockEnd = Math.Min(start + options.BlockLength, length);
             // A dual cache attends to every recorded row, up to each row's length at the block start
             // (the reference), or only up to its current length once end-of-text cut it (trimmed).
             Func<Row, int> attended = options.TrimCacheAtCut ? r => r.Length : r => r.CachedLength;
             Tensor logits = options.Cache == CacheKind.Prefix
-                ? Forward(cache, start, length, KeyMask(length, r => r.Length))
-                : Forward(cache, start, blockEnd, KeyMask(cachedLength, attended));
+                ? Forward(stepping, cache, start, length, KeyMask(stepping, length, r => r.Length))
+                : Forward(stepping, cache, start, blockEnd, KeyMask(stepping, cachedLength, attended));
             Step(block, step, stepping, logits.narrow(1, 0, blockEnd - start));
         }
     }
@@ -146,37 +150,37 @@ internal sealed class DecodeRun
         endOfText?.WindowEnd(start, options.BlockLength, length) ?? Math.Min(start + options.BlockLength, length);
 
     /// <summary>One forward's predictions, then policy, end-of-text prediction and commit for each stepping row.</summary>
-    /// <param name="window">Logits [B, W, V] from the block start onwards.</param>
+    /// <param name="window">Logits [B, W, V] from the block start onwards, one batch row per stepping row.</param>
     private void Step(int block, int step, Row[] stepping, Tensor window)
     {
         var predicted = predictor.Predict(window);
         Forwards++;
         int width = (int)window.shape[1];
-        foreach (var row in stepping) StepRow(row, block, step, predicted, row.Index * width, width);
+        for (int i = 0; i < stepping.Length; i++) StepRow(stepping[i], block, step, predicted, i * width, width);
     }
 
     /// <summary>
-    /// One model call over positions [from, to) of every row (doubled for classifier-free guidance);
+    /// One model call over positions [from, to) of the given rows (doubled for classifier-free guidance);
     /// returns logits [B, to - from, V].
     /// </summary>
-    private Tensor Forward(KvCache? cache, int from, int to, Tensor? keyMask)
+    private Tensor Forward(Row[] batch, KvCache? cache, int from, int to, Tensor? keyMask)
     {
         bool guided = options.CfgScale > 0;
-        int width = to - from, batch = rows.Length * (guided ? 2 : 1);
-        var ids = new long[batch * width];
-        for (int r = 0; r < rows.Length; r++)
+        int width = to - from, size = batch.Length * (guided ? 2 : 1);
+        var ids = new long[size * width];
+        for (int r = 0; r < batch.Length; r++)
         {
-            var row = rows[r];
+            var row = batch[r];
             for (int i = 0; i < width; i++)
             {
                 int p = from + i;
                 long token = p < row.Length ? row.Tokens[p] : model.Config.PadTokenId;
                 ids[r * width + i] = token;
                 // The unconditional row sees the whole prompt (and its padding) as masks.
-                if (guided) ids[(rows.Length + r) * width + i] = p < answerStart ? maskId : token;
+                if (guided) ids[(batch.Length + r) * width + i] = p < answerStart ? maskId : token;
             }
         }
-        var input = tensor(ids, [batch, width]).to(model.Device);
+        var input = tensor(ids, [size, width]).to(model.Device);
         if (guided && keyMask is not null) keyMask = cat([keyMask, keyMask], 0);
         var logits = cache is null ? model.Forward(input, keyMask) : model.Forward(input, from, cache, keyMask);
         if (!guided) return logits;
@@ -185,16 +189,16 @@ internal sealed class DecodeRun
     }
 
     /// <summary>[B, T] true where a key is a real token of the row, or null when every key is.</summary>
-    private Tensor? KeyMask(int length, Func<Row, int> validLength)
+    private Tensor? KeyMask(Row[] batch, int length, Func<Row, int> validLength)
     {
-        if (rows.All(r => r.Pad == 0 && validLength(r) >= length)) return null;
-        var mask = new bool[rows.Length * length];
-        for (int r = 0; r < rows.Length; r++)
+        if (batch.All(r => r.Pad == 0 && validLength(r) >= length)) return null;
+        var mask = new bool[batch.Length * length];
+        for (int r = 0; r < batch.Length; r++)
         {
-            int end = Math.Min(validLength(rows[r]), length);
-            for (int p = rows[r].Pad; p < end; p++) mask[r * length + p] = true;
+            int end = Math.Min(validLength(batch[r]), length);
+            for (int p = batch[r].Pad; p < end; p++) mask[r * length + p] = true;
         }
-        return tensor(mask, [rows.Length, length]).to(model.Device);
+        return tensor(mask, [batch.Length, length]).to(model.Device);
     }
 
     /// <summary>Policy, end-of-text prediction and commit for one row, whose window starts at <paramref name="offset"/> of the predictions.</summary>
