@@ -16,13 +16,18 @@ internal static class ChatModelFixture
 
     public static string ModelDirectory => Directory.Value;
 
+    /// <summary>LLaDA-8B-Instruct's tokenizer_config.json, its chat template verbatim.</summary>
+    private const string TokenizerConfig = """
+        {"bos_token": "<|startoftext|>", "eos_token": "<|endoftext|>", "chat_template": "{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}"}
+        """;
+
     private static string Create()
     {
         string dir = Path.Combine(Path.GetTempPath(), "l2pd-chat-model-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(dir);
         var ids = CharVocabulary.FromText("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,?!+-*=#\n", ChatTemplate.RequiredTokens)
             .Write(Path.Combine(dir, "tokenizer.json"));
-        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), """{"chat_template": "LLaDA-Instruct"}""");
+        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), TokenizerConfig);
         var tokenizer = LLaDATokenizer.Load(dir);
         var config = LLaDAConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
             dModel: 32, nHeads: 2, nLayers: 1, mlpHiddenSize: 64, maxSequenceLength: 512);
