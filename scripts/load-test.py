@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Load test for `l2pd serve` (python3 standard library only: urllib and threads).
+r"""Load test for `l2pd serve` (python3 standard library only: urllib and threads).
 
 Sends N requests at concurrency C to a running server, then the same prompts one at a time (c=1),
 and prints for each run: throughput (requests/s, answer tokens/s), latency p50/p99, the batch sizes
