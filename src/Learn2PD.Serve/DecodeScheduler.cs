@@ -153,7 +153,7 @@ internal sealed class DecodeScheduler : IDisposable
         catch (Exception e)
         {
             logger.LogError(e, "decoding a batch of {Count} requests ({Method}, gen {GenLength}) failed", batch.Count, settings.Method.Id, settings.Options.GenLength);
-            foreach (var job in batch) job.Fail(e);
+            foreach (var job in batch) job.Fail(ApiError.Internal());
         }
     }
 

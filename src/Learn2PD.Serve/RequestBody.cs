@@ -22,6 +22,11 @@ internal sealed class RequestBody(JsonElement root)
         {
             throw ApiError.BadRequest($"the body is not valid JSON ({e.Message})");
         }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own limits, e.g. a body over MaxRequestBodySize (413).
+            throw new ApiError(e.StatusCode, e.Message, "invalid_request_error");
+        }
     }
 
     /// <summary>The field, or null when it is missing or JSON null.</summary>

@@ -89,6 +89,7 @@ public sealed class ServeHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await app.StopAsync();
         scheduler.Dispose();
         await app.DisposeAsync();
     }

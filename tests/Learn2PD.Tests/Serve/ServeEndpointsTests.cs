@@ -194,6 +194,20 @@ public sealed class ServeEndpointsTests(ServerFixture server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task OversizedBody_Is413_WithAnOpenAIErrorObject()
+    {
+        string body = $$"""{"prompt": "{{new string('1', 9 << 20)}}"}""";
+        // With 100-continue the client waits for the server's verdict before it sends the body.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+
+        using var response = await server.Http.SendAsync(request);
+
+        Assert.Equal(413, (int)response.StatusCode);
+        Assert.Contains("too large", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task UnknownModel_Is404ModelNotFound()
     {
         var (status, body) = await server.PostAsync("/v1/chat/completions", """{"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}""");
