@@ -40,9 +40,9 @@ internal static class DecodeSettingsReader
         int maxTokens = MaxTokens(body, limits, maxTokensFields);
 
         var fallback = model.DefaultMethod;
-        var policy = body.String("policy") is { } name1 ? Policy(name1) : fallback.Policy;
+        var policy = body.String("policy") is { } policyName ? Policy(policyName) : fallback.Policy;
         bool eotp = body.Bool("eotp") ?? fallback.EndOfTextPrediction;
-        var cache = body.String("cache") is { } name2 ? Cache(name2) : fallback.Cache;
+        var cache = body.String("cache") is { } cacheName ? Cache(cacheName) : fallback.Cache;
         int block = body.Int("block_length") ?? ServeDefaults.BlockLength;
         if (block <= 0) throw ApiError.BadRequest($"'block_length' must be positive (got {block})", "block_length");
         double? threshold = Probability(body, "threshold");
