@@ -93,13 +93,52 @@ internal sealed class DecodeRun
             DropRows();
             var stepping = rows.Where(r => start < r.Length && MaskedCount(r, start) > 0).ToArray();
             if (stepping.Length == 0) return;
-            using var scope = NewDisposeScope();
             // Only the stepping rows are computed: a row done with this block, cut or dropped costs nothing.
-            int length = MaxLength(stepping);
-            int windowEnd = WindowEnd(start, length);
-            var logits = Forward(stepping, null, 0, length, KeyMask(stepping, length, r => r.Length));
-            Step(block, step, stepping, logits.narrow(1, start, windowEnd - start));
+            foreach (var group in LengthGroups(stepping))
+            {
+                using var scope = NewDisposeScope();
+                int length = MaxLength(group);
+                int windowEnd = WindowEnd(start, length);
+                var logits = Forward(group, null, 0, length, KeyMask(group, length, r => r.Length));
+                Step(block, step, group, logits.narrow(1, start, windowEnd - start));
+            }
         }
+    }
+
+    /// <summary>A CPU forward's fixed cost, in the tokens it could compute instead (~1 ms against ~40 µs a token, measured on the embedded model).</summary>
+    internal const int CpuForwardCostInTokens = 32;
+
+    /// <summary>
+    /// The stepping rows in forwards of similar lengths. A forward pads every row to its longest, and on a
+    /// CPU compute grows with tokens, so rows that end-of-text prediction cut at very different lengths
+    /// are cheaper apart. On an accelerator a few more padded tokens cost next to nothing: one forward.
+    /// </summary>
+    private List<Row[]> LengthGroups(Row[] stepping) =>
+        stepping.Length == 1 || model.Device.type != TorchSharp.DeviceType.CPU
+            ? [stepping]
+            : GroupByLength(stepping.Select(r => r.Length).ToArray(), CpuForwardCostInTokens).Select(g => g.Select(i => stepping[i]).ToArray()).ToList();
+
+    /// <summary>
+    /// Indices of <paramref name="lengths"/> in groups, contiguous by length, that minimise the padded
+    /// tokens (each group padded to its longest) plus <paramref name="forwardCost"/> per group.
+    /// </summary>
+    internal static List<int[]> GroupByLength(int[] lengths, int forwardCost)
+    {
+        var sorted = Enumerable.Range(0, lengths.Length).OrderBy(i => lengths[i]).ToArray();
+        var cost = new long[sorted.Length + 1];
+        var from = new int[sorted.Length + 1];
+        for (int j = 1; j <= sorted.Length; j++)
+        {
+            cost[j] = long.MaxValue;
+            for (int i = 0; i < j; i++)
+            {
+                long c = cost[i] + (long)(j - i) * lengths[sorted[j - 1]] + forwardCost;
+                if (c < cost[j]) (cost[j], from[j]) = (c, i);
+            }
+        }
+        var groups = new List<int[]>();
+        for (int j = sorted.Length; j > 0; j = from[j]) groups.Insert(0, sorted[from[j]..j]);
+        return groups;
     }
 
     /// <summary>
