@@ -19,6 +19,7 @@ public static partial class CliApp
         root.Subcommands.Add(TrainFilterCommand.Create());
         root.Subcommands.Add(ExportTaskCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 

@@ -9,7 +9,6 @@ using Learn2PD.Core.Decoding;
 using Learn2PD.Core.Filter;
 using Learn2PD.Core.Model;
 using Learn2PD.Core.Text;
-using Learn2PD.Train.Tasks;
 
 namespace Learn2PD.Cli.Commands;
 
@@ -197,7 +196,7 @@ internal static class DecodeCommand
         if (string.IsNullOrWhiteSpace(text)) throw new Learn2PdException($"{what} is empty");
         if (tokenizer is null) throw new Learn2PdException("this model has no tokenizer.json: pass --prompt-ids instead of --prompt");
         // The embedded model was trained on lm-eval's GSM8K format: a bare question gets that frame.
-        if (embedded) text = GsmPrompt.FrameBareQuestion(text);
+        if (embedded) text = EmbeddedModel.FrameQuestion(text);
         return new PromptEncoder(tokenizer, chat ? ChatMode.On : ChatMode.Off).Encode(text, what);
     }
 

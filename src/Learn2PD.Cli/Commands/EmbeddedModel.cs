@@ -1,3 +1,5 @@
+using Learn2PD.Train.Tasks;
+
 namespace Learn2PD.Cli.Commands;
 
 /// <summary>
@@ -12,4 +14,10 @@ internal static class EmbeddedModel
 
     /// <summary>The filter trained for the embedded model by `l2pd train-filter` (see the README).</summary>
     public static string FilterPath => Path.Combine(Directory, "filter.safetensors");
+
+    /// <summary>
+    /// The embedded model was trained on lm-eval's GSM8K format: a bare question gets that frame
+    /// ("Question: ...\nAnswer:"); a prompt that already has an "Answer:" stays as it is.
+    /// </summary>
+    public static string FrameQuestion(string text) => GsmPrompt.FrameBareQuestion(text);
 }

@@ -19,15 +19,20 @@ public sealed class BlockDecoder(LLaDAModelLM model)
 
     /// <param name="prompts">Token ids of each prompt (no padding).</param>
     /// <param name="trace">Called after every step of every row, if given.</param>
+    /// <param name="dropped">
+    /// Asked between steps whether a row is no longer wanted (a server's client went away); a dropped row
+    /// ends where it is, with an empty answer, and spends no more NFE.
+    /// </param>
     public DecodeResult Decode(IReadOnlyList<int[]> prompts, DecodeOptions options, ICommitPolicy policy,
-        Action<StepTrace>? trace = null, CancellationToken cancel = default)
+        Action<StepTrace>? trace = null, CancellationToken cancel = default, Func<int, bool>? dropped = null)
     {
         var clock = Stopwatch.StartNew();
         using var noGrad = no_grad();
         using var generator = new Generator(options.Seed, model.Device);
         var run = new DecodeRun(model, prompts, options, policy, trace,
             // Distribution features cost a pass over the vocabulary: only for policies that read them, and traces.
-            new TokenPredictor(options.Temperature, options.Remasking, generator, distribution: policy.ReadsDistribution || trace is not null));
+            new TokenPredictor(options.Temperature, options.Remasking, generator, distribution: policy.ReadsDistribution || trace is not null),
+            dropped);
         for (int block = 0; block < options.BlockCount; block++)
         {
             cancel.ThrowIfCancellationRequested();

@@ -20,11 +20,14 @@ public enum CacheKind
 /// what to attend to: the cached prefix [0, start) and their own keys (prefix), or the whole cache with
 /// their slice overwritten (dual). Caching after RoPE equals the reference's caching before it, because
 /// positions are absolute. The tensors live outside any dispose scope; dispose the cache with its block.
+/// Later forwards may compute only some of the recorded rows (<see cref="SelectRows"/>): a batched
+/// decode leaves out the rows that are done with the block.
 /// </summary>
 public sealed class KvCache : IDisposable
 {
     private readonly Tensor?[] keys;
     private readonly Tensor?[] values;
+    private Tensor? rows;
 
     public KvCache(CacheKind kind, int layers)
     {
@@ -40,8 +43,18 @@ public sealed class KvCache : IDisposable
     public long Length => keys[0]?.shape[2] ?? 0;
 
     /// <summary>
+    /// Which recorded rows (batch indices, ascending) the next forwards compute, in their order; null for
+    /// every row. The rows left out keep what was recorded for them.
+    /// </summary>
+    public void SelectRows(long[]? indices, Device device)
+    {
+        rows?.Dispose();
+        rows = indices is null ? null : tensor(indices).to(device).DetachFromDisposeScope();
+    }
+
+    /// <summary>
     /// The keys and values layer <paramref name="layer"/> attends to, given its own [B, H_kv, t, D] keys
-    /// and values of positions start..start+t-1.
+    /// and values of positions start..start+t-1 (B: the selected rows).
     /// </summary>
     internal (Tensor Keys, Tensor Values) Update(int layer, long start, Tensor k, Tensor v)
     {
@@ -53,14 +66,28 @@ public sealed class KvCache : IDisposable
             return (k, v);
         }
         if (Kind == CacheKind.Prefix)
-            return (cat([cachedKeys.narrow(2, 0, start), k], 2), cat([cachedValues.narrow(2, 0, start), v], 2));
-        cachedKeys.narrow(2, start, k.shape[2]).copy_(k);
-        cachedValues.narrow(2, start, v.shape[2]).copy_(v);
-        return (cachedKeys, cachedValues);
+            return (cat([Selected(cachedKeys).narrow(2, 0, start), k], 2), cat([Selected(cachedValues).narrow(2, 0, start), v], 2));
+        if (rows is null)
+        {
+            cachedKeys.narrow(2, start, k.shape[2]).copy_(k);
+            cachedValues.narrow(2, start, v.shape[2]).copy_(v);
+            return (cachedKeys, cachedValues);
+        }
+        var keysOfRows = cachedKeys.index_select(0, rows);
+        var valuesOfRows = cachedValues.index_select(0, rows);
+        keysOfRows.narrow(2, start, k.shape[2]).copy_(k);
+        valuesOfRows.narrow(2, start, v.shape[2]).copy_(v);
+        cachedKeys.index_copy_(0, rows, keysOfRows);
+        cachedValues.index_copy_(0, rows, valuesOfRows);
+        return (keysOfRows, valuesOfRows);
     }
+
+    private Tensor Selected(Tensor cached) => rows is null ? cached : cached.index_select(0, rows);
 
     public void Dispose()
     {
+        rows?.Dispose();
+        rows = null;
         for (int i = 0; i < keys.Length; i++)
         {
             keys[i]?.Dispose();

@@ -15,6 +15,8 @@ public sealed class BatchDecodeTests
     [InlineData("l2p_filter_nocache_a", "l2p_filter_nocache_d")]
     [InlineData("l2p_filter_eotp_nocache_b", "l2p_filter_eotp_nocache_d")]
     [InlineData("fastdllm_thr50_prefix", "fastdllm_thr90_prefix")]
+    [InlineData("fastdllm_thr50_dual", "fastdllm_thr90_dual")]
+    [InlineData("l2p_filter_eotp_dual_a", "l2p_filter_eotp_dual_d")]
     public void Decode_TwoPromptsOfDifferentLengthsInOneBatch_MatchesEachAlone(string first, string second)
     {
         var cases = GoldenCases.Load();
