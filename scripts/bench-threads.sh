@@ -22,7 +22,5 @@ run() {  # label, env assignments...
     "$(echo "$(cat "$a") / $alone" | bc -l)" "$(echo "$(cat "$b") / $alone" | bc -l)"
   rm -f "$a" "$b"
 }
-run "l2pd's default" L2PD_BENCH=1
-run "OMP_WAIT_POLICY=ACTIVE (spin forever)" OMP_WAIT_POLICY=ACTIVE
-run "OMP_WAIT_POLICY=PASSIVE (never spin)" OMP_WAIT_POLICY=PASSIVE
-for spins in 1000 10000 100000 300000; do run "GOMP_SPINCOUNT=$spins" GOMP_SPINCOUNT=$spins; done
+settings=("${SETTINGS[@]:-L2PD_BENCH=1 OMP_WAIT_POLICY=ACTIVE OMP_WAIT_POLICY=PASSIVE GOMP_SPINCOUNT=300 GOMP_SPINCOUNT=1000 GOMP_SPINCOUNT=3000 GOMP_SPINCOUNT=10000 GOMP_SPINCOUNT=300000}")
+for setting in ${settings[@]}; do run "$setting" "$setting"; done

@@ -24,7 +24,7 @@ internal sealed class RuntimeOptions
 
     public Option<int> Threads { get; } = new("--threads")
     {
-        Description = "CPU threads for libtorch (default: every logical core)",
+        Description = "CPU threads for libtorch (default: every logical core; l2pd's threads yield after 1,000 spins, so two processes on the same cores stay near a fair share)",
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 

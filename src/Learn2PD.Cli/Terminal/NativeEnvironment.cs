@@ -17,6 +17,19 @@ internal static partial class NativeEnvironment
         SetIfUnset("THP_MEM_ALLOC_ENABLE", "1");
     }
 
+    /// <summary>
+    /// libtorch's OpenMP threads (GNU libgomp) spin ~300,000 times waiting for the next parallel region
+    /// before they sleep. Alone that saves a wake-up per op; beside another CPU-bound process the spinning
+    /// threads steal the cores the other's threads need, and two 2-thread decodes on 2 cores ran 6x slower
+    /// each. 1,000 spins (GOMP_SPINCOUNT) keeps a lone decode as fast and brings two at once to ~2.3x
+    /// (scripts/bench-threads.sh; the README has the numbers). A user's own setting wins.
+    /// </summary>
+    public static void YieldIdleThreadsSoon()
+    {
+        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") != null) return;
+        SetIfUnset("GOMP_SPINCOUNT", "1000");
+    }
+
     private static void SetIfUnset(string name, string value)
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(name) != null) return;
