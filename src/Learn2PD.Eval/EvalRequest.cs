@@ -10,6 +10,8 @@ public sealed record EvalRequest
 {
     /// <summary>Samples per generation length when no limit is given: a few dozen at gen ≤ 256, fewer above.</summary>
     public const int DefaultShortLimit = 40, DefaultLongLimit = 6;
+    /// <summary>A bare <c>l2pd eval</c>'s length: one-token-per-step baselines at 1024 cost ~40 s each on 2 CPU cores, too slow for a first run.</summary>
+    public const int DefaultGenLength = 256;
 
     public required string ModelDirectory { get; init; }
     /// <summary>The embedded model: its missing directory is a broken install, not a typo.</summary>

@@ -22,7 +22,7 @@ internal static class EvalCommand
         "(end-of-text included, a tail cut off by end-of-text prediction excluded) per forward, so the baseline's is 1. " +
         "Writes DIR/results.md, DIR/results.json and DIR/speedup.png; per-sample records go to DIR/samples.jsonl as they " +
         "finish, so rerunning the same command resumes a killed run. With no options: the embedded model and filter on " +
-        $"the arithmetic test split, every method, gen lengths 256 ({EvalRequest.DefaultShortLimit} samples) and 1024 ({EvalRequest.DefaultLongLimit} samples). " +
+        $"the arithmetic test split, every method, gen length {EvalRequest.DefaultGenLength} ({EvalRequest.DefaultShortLimit} samples; about two minutes on 2 CPU cores). " +
         "AUP (accuracy under parallelism) is computed over the methods run at each length, the oracle excluded. Methods: " +
         string.Join("; ", DecodingMethods.All.Select(m => $"{m.Name}: {m.Description}")) +
         ". A threshold or l2p method may carry its parameter: threshold@0.95 (τ), l2p+eotp@0.99 (τ_f).";
@@ -39,7 +39,7 @@ internal static class EvalCommand
         task.AcceptOnlyFromAmong("arith");
         var limit = new Option<string?>("--limit") { Description = $"Samples per generation length: N for all, or one per --gen-length (default {EvalRequest.DefaultShortLimit} at gen ≤ 256, {EvalRequest.DefaultLongLimit} above; the first N items of the data)" };
         var methods = new Option<string>("--methods") { Description = $"Comma-separated methods (each optionally @parameter) or 'all': {DecodingMethods.ValidNames} (baseline always runs)", DefaultValueFactory = _ => "all" };
-        var genLength = new Option<string>("--gen-length") { Description = "Comma-separated generation lengths", DefaultValueFactory = _ => "256,1024" };
+        var genLength = new Option<string>("--gen-length") { Description = "Comma-separated generation lengths", DefaultValueFactory = _ => EvalRequest.DefaultGenLength.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var blockLength = new Option<int>("--block-length") { Description = "Semi-autoregressive block length (must equal the filter's)", DefaultValueFactory = _ => 32 };
         var shots = new Option<int>("--shots") { Description = "k-shot examples before each GSM8K question (drawn per item with --seed)", DefaultValueFactory = _ => 0 };
         var fewShotData = new Option<string?>("--fewshot-data") { Description = "JSONL of solved {\"question\", \"answer\"} examples for --shots (default with --task arith: its train split)" };
