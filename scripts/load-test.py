@@ -205,6 +205,7 @@ def main():
     parser.add_argument("--model", default=None, help="the model name to send (default: the server's, from /v1/models)")
     parser.add_argument("--timeout", type=float, default=120, help="seconds one request may take")
     parser.add_argument("--deadline", type=float, default=600, help="seconds after which a run stops sending")
+    parser.add_argument("--warmup", type=int, default=None, help="untimed requests at full concurrency before the timed runs (default: --concurrency; 0: none), so neither run pays the server's first-call costs")
     parser.add_argument("--no-baseline", action="store_true", help="skip the concurrency-1 run")
     parser.add_argument("--expected", help="JSONL of {\"prompt\", \"text\"}: the answers every run must equal")
     parser.add_argument("--decode-command", help="makes --expected when it is missing, e.g. \"l2pd decode --policy filter --eotp --gen-length 64\"")
@@ -219,6 +220,10 @@ def main():
             args.model = json.loads(response.read())["data"][0]["id"]
     print(f"{args.url}: model {args.model}, {args.requests} {args.endpoint} requests, max_tokens {args.max_tokens}, settings {args.settings}")
 
+    warmup = args.concurrency if args.warmup is None else args.warmup
+    if warmup > 0:
+        warm, _ = run(args, prompts[:warmup], args.concurrency)
+        print(f"warm-up: {warm['completed']}/{warmup} completed (untimed)")
     summaries, problems = [], 0
     batched, answers = run(args, prompts, args.concurrency)
     print(describe(batched))

@@ -3,4 +3,5 @@ using Learn2PD.Cli.Terminal;
 
 NativeEnvironment.EnableHugePageAllocations();
 NativeEnvironment.YieldIdleThreadsSoon();
+NativeEnvironment.ReturnLargeBlocksToTheSystem();
 return CliApp.Run(args);
