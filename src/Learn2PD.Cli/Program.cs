@@ -3,5 +3,4 @@ using Learn2PD.Cli.Terminal;
 
 NativeEnvironment.EnableHugePageAllocations();
 NativeEnvironment.YieldIdleThreadsSoon();
-NativeEnvironment.ReturnLargeBlocksToTheSystem();
 return CliApp.Run(args);

@@ -92,11 +92,11 @@ internal static class EvalCommand
                 Device = parse.GetValue(runtime.Device)!,
                 DType = parse.GetValue(runtime.DType)!,
                 Seed = parse.GetValue(seed),
-                Threads = parse.GetValue(runtime.Threads),
                 CommandLine = "l2pd " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
                 Shard = parse.GetValue(shard) is { } text ? Shard.Parse(text) : null,
             };
             runtime.Apply(parse);
+            request = request with { Threads = runtime.AppliedThreads };
             using var cancel = ConsoleCancel.Create();
             var outcome = EvalPipeline.Run(request, new ProgressReporter(io.Error, TimeSpan.FromSeconds(15)), io.Error, cancel.Token);
             io.Out.Write(outcome.Markdown);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Learn2PD.Cli.Terminal;
 using Learn2PD.Core;
 using static TorchSharp.torch;
 
@@ -22,10 +23,9 @@ internal sealed class RuntimeOptions
         DefaultValueFactory = _ => "fp32",
     };
 
-    public Option<int> Threads { get; } = new("--threads")
+    public Option<int?> Threads { get; } = new("--threads")
     {
-        Description = "CPU threads for libtorch (default: every logical core; l2pd's threads yield after 1,000 spins, so two processes on the same cores stay near a fair share)",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
+        Description = "CPU threads for libtorch (default: every logical core, shared out among the l2pd processes already computing on this machine, so two at once get half each)",
     };
 
     public RuntimeOptions(bool dtype = true)
@@ -43,10 +43,14 @@ internal sealed class RuntimeOptions
         command.Options.Add(Threads);
     }
 
+    /// <summary>The thread count <see cref="Apply"/> set.</summary>
+    public int AppliedThreads { get; private set; }
+
     /// <summary>Sets the thread count and returns the device and dtype, all checked.</summary>
     public (Device Device, ScalarType DType) Apply(ParseResult parse)
     {
-        TorchRuntime.SetThreads(parse.GetValue(Threads));
+        AppliedThreads = parse.GetValue(Threads) ?? CpuShare.DefaultThreads();
+        TorchRuntime.SetThreads(AppliedThreads);
         var device = TorchRuntime.ParseDevice(parse.GetValue(Device)!);
         return (device, HasDType ? TorchRuntime.ParseDType(parse.GetValue(DType)!, device) : ScalarType.Float32);
     }

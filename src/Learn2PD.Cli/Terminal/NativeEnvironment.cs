@@ -30,32 +30,6 @@ internal static partial class NativeEnvironment
         SetIfUnset("GOMP_SPINCOUNT", "1000");
     }
 
-    /// <summary>
-    /// glibc serves a freed large block's size from the heap from then on (its mmap threshold rises up to
-    /// 32 MB), and the per-step logits and activations of a wide-vocabulary model then fragment the
-    /// heap: a 128-step decode of a 4-layer LLaDA-8B-shaped model grew 220 → 910 MB of anonymous
-    /// memory (4 MB still let it grow to 550 MB). A fixed 1 MB threshold gives each block ≥ 1 MB its own
-    /// mapping, returned when freed: flat at 90-215 MB, for ~5% more time there (150 s against 141-144 s)
-    /// and none measurable on the embedded model. The user's MALLOC_MMAP_THRESHOLD_ wins.
-    /// </summary>
-    public static void ReturnLargeBlocksToTheSystem()
-    {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") != null) return;
-        try
-        {
-            _ = MallOpt(MmapThreshold, 1 << 20);
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            // Not glibc (musl has no mallopt): keep the allocator's default.
-        }
-    }
-
-    private const int MmapThreshold = -3; // M_MMAP_THRESHOLD in glibc's malloc.h
-
-    [LibraryImport("libc", EntryPoint = "mallopt")]
-    private static partial int MallOpt(int parameter, int value);
-
     private static void SetIfUnset(string name, string value)
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(name) != null) return;

@@ -17,6 +17,7 @@ public sealed record PretrainedModel(LLaDAModelLM Model, LLaDATokenizer? Tokeniz
     {
         if (!System.IO.Directory.Exists(directory)) throw new Learn2PdException($"{directory}: model directory not found");
         var config = LLaDAConfigJson.Load(directory);
+        NativeHeap.PrepareFor(config.EmbeddingSize);
         var checkpoint = CheckpointDirectory.Open(directory);
         var model = Skeleton(config, Path.Combine(directory, "config.json"), dtype);
         var stats = StateDictLoader.LoadInto(model, checkpoint, dtype, device);
