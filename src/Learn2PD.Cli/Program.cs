@@ -1,5 +1,5 @@
 using Learn2PD.Cli;
-using Learn2PD.Cli.Terminal;
+using Learn2PD.Core.Runtime;
 
 NativeEnvironment.EnableHugePageAllocations();
 NativeEnvironment.YieldIdleThreadsSoon();

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using Learn2PD.Core;
 using Learn2PD.Core.Decoding;
 using Learn2PD.Core.Model;
 
@@ -101,12 +101,18 @@ internal static class DecodeSettingsReader
         _ => throw ApiError.BadRequest($"unknown cache '{name}'; use none, prefix or dual", "cache"),
     };
 
-    private static double? Probability(RequestBody body, string name) => body.Number(name) switch
+    private static double? Probability(RequestBody body, string name)
     {
-        null => null,
-        double v and > 0 and <= 1 => v,
-        double v => throw ApiError.BadRequest($"'{name}' must be in (0, 1] (got {v.ToString(CultureInfo.InvariantCulture)})", name),
-    };
+        if (body.Number(name) is not double value) return null;
+        try
+        {
+            return DecodingMethods.CheckParameter(value, $"'{name}'");
+        }
+        catch (Learn2PdException e)
+        {
+            throw ApiError.BadRequest(e.Message, name);
+        }
+    }
 
     private static bool IsNumber(JsonElement value, double expected) =>
         value.ValueKind == JsonValueKind.Number && value.GetDouble() == expected;

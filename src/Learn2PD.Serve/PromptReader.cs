@@ -107,12 +107,8 @@ internal static class PromptReader
         {
             if (items[i].ValueKind != JsonValueKind.Number || !items[i].TryGetInt32(out int id))
                 throw ApiError.BadRequest($"'prompt' must be a string or an array of token ids (item {i} is {RequestBody.Describe(items[i])})", "prompt");
-            if (id < 0 || id >= model.Config.EmbeddingSize)
-                throw ApiError.BadRequest($"'prompt': token id {id} is outside the vocabulary (0..{model.Config.EmbeddingSize - 1})", "prompt");
-            if (id == model.Config.MaskTokenId)
-                throw ApiError.BadRequest($"'prompt': id {id} at position {i + 1} is the mask token; a prompt cannot hold masks", "prompt");
             ids[i] = id;
         }
-        return ids;
+        return Encode(() => PromptIds.Prompt(ids, model.Config, "'prompt'"), "prompt");
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Learn2PD.Cli.Reports;
@@ -81,8 +80,8 @@ internal static class DecodeCommand
             }.Validate();
             double? parameter = policyKind switch
             {
-                PolicyKind.Threshold => Probability(parse.GetValue(threshold), "--threshold"),
-                PolicyKind.Filter => parse.GetValue(acceptThreshold) is { } t ? FilterLoader.CheckThreshold(t, "--accept-threshold") : null,
+                PolicyKind.Threshold => DecodingMethods.CheckParameter(parse.GetValue(threshold), "--threshold"),
+                PolicyKind.Filter => parse.GetValue(acceptThreshold) is { } t ? DecodingMethods.CheckParameter(t, "--accept-threshold") : null,
                 _ => null,
             };
             var method = DecodingMethods.Compose(policyKind, options.EndOfTextPrediction, options.Cache, parameter);
@@ -106,7 +105,7 @@ internal static class DecodeCommand
             var config = loaded.Model.Config;
             var prompts = many
                 ? PromptFile.Read(parse.GetValue(input)!).Select(line => PromptTokens(line.Text, parse.GetValue(chat), line.Ids, loaded.Tokenizer, config, model.IsEmbedded(parse), $"{parse.GetValue(input)}:{line.Line}")).ToArray()
-                : [PromptTokens(parse.GetValue(prompt), parse.GetValue(chat), parse.GetValue(promptIds) is { } ids ? ParseIds(ids, "--prompt-ids", config) : null, loaded.Tokenizer, config, model.IsEmbedded(parse), parse.GetValue(prompt) is null ? "--prompt-ids" : "--prompt")];
+                : [PromptTokens(parse.GetValue(prompt), parse.GetValue(chat), parse.GetValue(promptIds) is { } ids ? PromptIds.Parse(ids, config, "--prompt-ids") : null, loaded.Tokenizer, config, model.IsEmbedded(parse), parse.GetValue(prompt) is null ? "--prompt-ids" : "--prompt")];
             if (prompts.Max(p => p.Length) + gen > config.MaxSequenceLength)
                 throw new Learn2PdException($"prompt ({prompts.Max(p => p.Length)} tokens) + --gen-length {gen} exceeds the model's maximum length {config.MaxSequenceLength}");
 
@@ -121,15 +120,14 @@ internal static class DecodeCommand
                 traced.Add(t);
             };
             var references = policyKind == PolicyKind.Oracle && parse.GetValue(referenceIds) is { } given
-                ? ParseIds(given, "--reference-ids", config).Select(i => (long)i).ToArray()
+                ? PromptIds.Parse(given, config, "--reference-ids").Select(i => (long)i).ToArray()
                 : null;
             var rows = new List<(RowResult Row, double Seconds)>();
             foreach (var batch in prompts.Chunk(parse.GetValue(batchSize)))
             {
-                // The oracle's reference is the model's own answer: the baseline decode, one token per step.
                 IReadOnlyList<long[]>? batchReferences = policyKind != PolicyKind.Oracle ? null
                     : references is not null ? [references]
-                    : decoder.Decode(batch, options with { Steps = options.GenLength, EndOfTextPrediction = false, Cache = CacheKind.None }, new FixedSchedulePolicy()).Rows.Select(r => r.AnswerIds).ToArray();
+                    : OraclePolicy.BaselineReferences(decoder, batch, options);
                 var result = decoder.Decode(batch, options, method.CreatePolicy(new PolicyInputs(filterInput, batchReferences, config.EosTokenId)), onStep);
                 rows.AddRange(result.Rows.Select(r => (r, result.Elapsed.TotalSeconds)));
             }
@@ -178,21 +176,10 @@ internal static class DecodeCommand
             throw new Learn2PdException($"{option.Name} is only used with {needs}; remove it or add {needs}");
     }
 
-    /// <summary>Token ids of a prompt: ids as given (no mask tokens), or text through the tokenizer (and chat template).</summary>
+    /// <summary>Token ids of a prompt: ids as given (checked), or text through the tokenizer (and chat template).</summary>
     private static int[] PromptTokens(string? text, bool chat, int[]? ids, LLaDATokenizer? tokenizer, LLaDAConfig config, bool embedded, string what)
     {
-        if (ids is not null)
-        {
-            if (ids.Length == 0) throw new Learn2PdException($"{what}: the prompt ids are empty");
-            foreach (int id in ids)
-            {
-                if (id < 0 || id >= config.EmbeddingSize)
-                    throw new Learn2PdException($"{what}: token id {id} is outside the vocabulary (0..{config.EmbeddingSize - 1})");
-            }
-            if (Array.IndexOf(ids, config.MaskTokenId) is int at and >= 0)
-                throw new Learn2PdException($"{what}: id {config.MaskTokenId} at position {at + 1} is the mask token; a prompt cannot hold masks");
-            return ids;
-        }
+        if (ids is not null) return PromptIds.Prompt(ids, config, what);
         if (string.IsNullOrWhiteSpace(text)) throw new Learn2PdException($"{what} is empty");
         if (tokenizer is null) throw new Learn2PdException("this model has no tokenizer.json: pass --prompt-ids instead of --prompt");
         // The embedded model was trained on lm-eval's GSM8K format: a bare question gets that frame.
@@ -206,20 +193,4 @@ internal static class DecodeCommand
     /// <summary>Trace lines in snake_case, like every other JSON l2pd writes.</summary>
     private static readonly JsonSerializerOptions TraceJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    internal static int[] ParseIds(string text, string option, LLaDAConfig config)
-    {
-        var ids = new List<int>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int id))
-                throw new Learn2PdException($"{option}: '{part}' is not a token id (expected comma-separated integers, e.g. 1,2,3)");
-            if (id < 0 || id >= config.EmbeddingSize)
-                throw new Learn2PdException($"{option}: token id {id} is outside the vocabulary (0..{config.EmbeddingSize - 1})");
-            ids.Add(id);
-        }
-        return ids.ToArray();
-    }
-
-    internal static double Probability(double value, string option) =>
-        value is > 0 and <= 1 ? value : throw new Learn2PdException($"{option} must be in (0, 1] (got {value.ToString(CultureInfo.InvariantCulture)})");
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Learn2PD.Cli.Terminal;
-using Learn2PD.Core;
+using Learn2PD.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace Learn2PD.Cli.Commands;

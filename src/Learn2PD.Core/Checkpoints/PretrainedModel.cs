@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Learn2PD.Core.Model;
+using Learn2PD.Core.Runtime;
 using Learn2PD.Core.Text;
 using static TorchSharp.torch;
 

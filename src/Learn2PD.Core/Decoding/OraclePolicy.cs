@@ -1,3 +1,5 @@
+using Learn2PD.Core.Model;
+
 namespace Learn2PD.Core.Decoding;
 
 /// <summary>
@@ -19,6 +21,14 @@ public sealed class OraclePolicy : ICommitPolicy
         this.references = references;
         this.endOfText = endOfText;
     }
+
+    /// <summary>
+    /// The references the oracle reads when none are given: the model's own answers, decoded one token per
+    /// step without cache or end-of-text prediction (the baseline), with the other settings of <paramref name="options"/>.
+    /// </summary>
+    public static IReadOnlyList<long[]> BaselineReferences(BlockDecoder decoder, IReadOnlyList<int[]> prompts, DecodeOptions options) =>
+        decoder.Decode(prompts, options with { Steps = options.GenLength, EndOfTextPrediction = false, Cache = CacheKind.None }, new FixedSchedulePolicy())
+            .Rows.Select(r => r.AnswerIds).ToArray();
 
     /// <summary>
     /// The oracle's perfect end-of-text prediction: the answer length that covers the reference up to

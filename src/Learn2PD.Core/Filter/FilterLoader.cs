@@ -1,4 +1,4 @@
-using System.Globalization;
+using Learn2PD.Core.Decoding;
 
 namespace Learn2PD.Core.Filter;
 
@@ -32,10 +32,5 @@ public static class FilterLoader
 
     /// <summary>τ_f for the filter at <paramref name="path"/>: <paramref name="requested"/>, else its sidecar's suggestion, else the default.</summary>
     public static double AcceptThresholdFor(string path, double? requested) =>
-        CheckThreshold(requested ?? FilterSidecar.SuggestedThresholdFor(path) ?? DefaultAcceptThreshold, "--accept-threshold");
-
-    /// <summary>A τ_f must lie in (0, 1]: sigmoid(logit) &gt; τ_f accepts, so 1 accepts nothing and 0 everything.</summary>
-    public static double CheckThreshold(double value, string option) =>
-        value is > 0 and <= 1 ? value
-            : throw new Learn2PdException($"{option} must be in (0, 1] (got {value.ToString(CultureInfo.InvariantCulture)})");
+        DecodingMethods.CheckParameter(requested ?? FilterSidecar.SuggestedThresholdFor(path) ?? DefaultAcceptThreshold, "--accept-threshold");
 }

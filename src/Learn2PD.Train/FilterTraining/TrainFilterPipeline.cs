@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Learn2PD.Core;
 using Learn2PD.Core.Checkpoints;
+using Learn2PD.Core.Runtime;
 using Learn2PD.Core.Decoding;
 using Learn2PD.Core.Filter;
 using Learn2PD.Core.Text;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Learn2PD.Core.Checkpoints;
+namespace Learn2PD.Core.Runtime;
 
 /// <summary>
 /// glibc's allocator policy for models whose per-step logits and activations are megabytes. glibc serves a

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Learn2PD.Cli.Terminal;
+namespace Learn2PD.Core.Runtime;
 
 /// <summary>
 /// The default --threads: every core, shared out among the other l2pd processes computing on this
@@ -9,7 +9,7 @@ namespace Learn2PD.Cli.Terminal;
 /// (threads of one process wait at each op's barrier for threads the other process holds the core from);
 /// with a core each, neither waits for the other. An idle l2pd (a server between requests) does not count.
 /// </summary>
-internal static class CpuShare
+public static class CpuShare
 {
     /// <summary>How long other l2pd processes are watched for CPU use.</summary>
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(60);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Learn2PD.Cli.Terminal;
+using Learn2PD.Core.Runtime;
 
-namespace Learn2PD.Tests.Cli;
+namespace Learn2PD.Tests.Runtime;
 
 /// <summary>The default --threads shares the cores with other l2pd processes that are computing.</summary>
 public sealed class CpuShareTests

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Learn2PD.Core;
+namespace Learn2PD.Core.Runtime;
 
 /// <summary>Where and how tensors compute: the device, the dtype and libtorch's CPU threads, parsed once with messages a user can act on.</summary>
 public static class TorchRuntime

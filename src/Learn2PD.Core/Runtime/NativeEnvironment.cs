@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace Learn2PD.Cli.Terminal;
+namespace Learn2PD.Core.Runtime;
 
 /// <summary>
 /// Native environment settings libtorch reads once, at its first allocation. .NET's
 /// Environment.SetEnvironmentVariable does not reach the C runtime on Linux, so this calls setenv.
 /// </summary>
-internal static partial class NativeEnvironment
+public static partial class NativeEnvironment
 {
     /// <summary>
     /// Backs large CPU tensors with 2 MB pages (THP_MEM_ALLOC_ENABLE). Measured here: checkpoint loads
