@@ -1,3 +1,4 @@
+using Learn2PD.Core.Text;
 using Learn2PD.Train.Tasks;
 
 namespace Learn2PD.Cli.Commands;
@@ -20,4 +21,19 @@ internal static class EmbeddedModel
     /// ("Question: ...\nAnswer:"); a prompt that already has an "Answer:" stays as it is.
     /// </summary>
     public static string FrameQuestion(string text) => GsmPrompt.FrameBareQuestion(text);
+
+    /// <summary>
+    /// Words of a question that the embedded model's word-level tokenizer reads as &lt;|unk|&gt;: it knows
+    /// its task's words only, and answers a question with unknown words unreliably ("eats 2" reads as "&lt;|unk|&gt; 2").
+    /// </summary>
+    public static IReadOnlyList<string> UnknownWords(LLaDATokenizer tokenizer, string question)
+    {
+        if (tokenizer.TokenToId("<|unk|>") is not int unknown || !tokenizer.Encode(FrameQuestion(question)).Contains(unknown)) return [];
+        // A word is unknown when neither its mid-sentence form (" word") nor its bare form is in the vocabulary.
+        return question.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(word => word.Trim('.', ',', '?', '!', ':', ';', '"', '\''))
+            .Where(word => word.Length > 0 && tokenizer.Encode(" " + word).Contains(unknown) && tokenizer.Encode(word).Contains(unknown))
+            .Distinct()
+            .ToArray();
+    }
 }

@@ -53,6 +53,28 @@ public sealed class EmbeddedModelTests
     }
 
     [Fact]
+    public void Decode_WordsTheModelDoesNotKnow_AreNamedInAWarning()
+    {
+        var (code, output, error) = CliRunner.Run("decode", "--prompt", "Leo has 5 cookies and eats 2 of them. How many cookies does Leo have left?",
+            "--policy", "filter", "--eotp", "--gen-length", "64");
+
+        Assert.Equal(0, code);
+        Assert.NotEqual("", output);
+        string warning = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("warning: --prompt: the embedded model does not know 'eats', 'them';", warning);
+    }
+
+    [Fact]
+    public void Decode_AQuestionInTheTasksWords_HasNoWarning()
+    {
+        var (code, _, error) = CliRunner.Run("decode", "--prompt", "Question: Mia has 3 apples. She buys 2 more. How many apples does Mia have now?\nAnswer:",
+            "--policy", "filter", "--eotp", "--gen-length", "64");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
     public void ShippedFilter_FitsTheShippedModel()
     {
         string filterPath = Path.Combine(Directory, "filter.safetensors");
