@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Learn2PD.Core;
 using Learn2PD.Core.Checkpoints;
-using Learn2PD.Core.Runtime;
 using Learn2PD.Core.Decoding;
 using Learn2PD.Core.Filter;
+using Learn2PD.Core.Runtime;
 
 namespace Learn2PD.Eval;
 

@@ -16,6 +16,19 @@ public sealed class ApiError(int status, string message, string type, string? pa
     public static ApiError BadRequest(string message, string? param = null, string? code = null) =>
         new(400, message, "invalid_request_error", param, code);
 
+    /// <summary>Runs a check of the core library; its one-line <see cref="Learn2PD.Core.Learn2PdException"/> becomes a 400 naming <paramref name="param"/>.</summary>
+    public static T BadRequestOnFailure<T>(Func<T> check, string param)
+    {
+        try
+        {
+            return check();
+        }
+        catch (Learn2PD.Core.Learn2PdException e)
+        {
+            throw BadRequest(e.Message, param);
+        }
+    }
+
     public static ApiError NotFound(string message, string? code = null) => new(404, message, "invalid_request_error", null, code);
 
     public static ApiError QueueFull(int waiting) =>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Learn2PD.Core;
 using Learn2PD.Core.Decoding;
 using Learn2PD.Core.Model;
 
@@ -101,18 +100,8 @@ internal static class DecodeSettingsReader
         _ => throw ApiError.BadRequest($"unknown cache '{name}'; use none, prefix or dual", "cache"),
     };
 
-    private static double? Probability(RequestBody body, string name)
-    {
-        if (body.Number(name) is not double value) return null;
-        try
-        {
-            return DecodingMethods.CheckParameter(value, $"'{name}'");
-        }
-        catch (Learn2PdException e)
-        {
-            throw ApiError.BadRequest(e.Message, name);
-        }
-    }
+    private static double? Probability(RequestBody body, string name) =>
+        body.Number(name) is double value ? ApiError.BadRequestOnFailure(() => DecodingMethods.CheckParameter(value, $"'{name}'"), name) : null;
 
     private static bool IsNumber(JsonElement value, double expected) =>
         value.ValueKind == JsonValueKind.Number && value.GetDouble() == expected;

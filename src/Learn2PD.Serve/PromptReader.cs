@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Learn2PD.Core;
 using Learn2PD.Core.Text;
 
 namespace Learn2PD.Serve;
@@ -35,7 +34,7 @@ internal static class PromptReader
         {
             // The template of the whole conversation; for one user message it equals PromptEncoder's ChatMode.On.
             if (!messages.Any(m => m.Role == "user")) throw ApiError.BadRequest("'messages' has no user message", "messages");
-            return Encode(() => model.Tokenizer.EncodeChat(messages).ToArray(), "messages");
+            return ApiError.BadRequestOnFailure(() => model.Tokenizer.EncodeChat(messages).ToArray(), "messages");
         }
         int last = messages.FindLastIndex(m => m.Role == "user");
         if (last < 0) throw ApiError.BadRequest("'messages' has no user message", "messages");
@@ -85,19 +84,7 @@ internal static class PromptReader
     {
         if (string.IsNullOrWhiteSpace(text)) throw ApiError.BadRequest($"'{param}' is empty", param);
         var encoder = new PromptEncoder(model.Tokenizer, ChatMode.Off);
-        return Encode(() => encoder.Encode(model.FramePrompt(text), $"'{param}'"), param);
-    }
-
-    private static int[] Encode(Func<int[]> encode, string param)
-    {
-        try
-        {
-            return encode();
-        }
-        catch (Learn2PdException e)
-        {
-            throw ApiError.BadRequest(e.Message, param);
-        }
+        return ApiError.BadRequestOnFailure(() => encoder.Encode(model.FramePrompt(text), $"'{param}'"), param);
     }
 
     private static int[] TokenIds(JsonElement[] items, ServedModel model)
@@ -109,6 +96,6 @@ internal static class PromptReader
                 throw ApiError.BadRequest($"'prompt' must be a string or an array of token ids (item {i} is {RequestBody.Describe(items[i])})", "prompt");
             ids[i] = id;
         }
-        return Encode(() => PromptIds.Prompt(ids, model.Config, "'prompt'"), "prompt");
+        return ApiError.BadRequestOnFailure(() => PromptIds.Prompt(ids, model.Config, "'prompt'"), "prompt");
     }
 }

@@ -3,8 +3,8 @@ using System.Globalization;
 using Learn2PD.Cli.Commands;
 using Learn2PD.Core;
 using Learn2PD.Core.Checkpoints;
-using Learn2PD.Core.Runtime;
 using Learn2PD.Core.Model;
+using Learn2PD.Core.Runtime;
 using Learn2PD.Eval.Bench;
 using static TorchSharp.torch;
 

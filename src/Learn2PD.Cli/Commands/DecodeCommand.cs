@@ -105,7 +105,7 @@ internal static class DecodeCommand
             var config = loaded.Model.Config;
             var prompts = many
                 ? PromptFile.Read(parse.GetValue(input)!).Select(line => PromptTokens(line.Text, parse.GetValue(chat), line.Ids, loaded.Tokenizer, config, model.IsEmbedded(parse), $"{parse.GetValue(input)}:{line.Line}", io.Error)).ToArray()
-                : [PromptTokens(parse.GetValue(prompt), parse.GetValue(chat), parse.GetValue(promptIds) is { } ids ? PromptIds.Parse(ids, config, "--prompt-ids") : null, loaded.Tokenizer, config, model.IsEmbedded(parse), parse.GetValue(prompt) is null ? "--prompt-ids" : "--prompt", io.Error)];
+                : [PromptTokens(parse.GetValue(prompt), parse.GetValue(chat), parse.GetValue(promptIds) is { } ids ? Tokenization.ParseIds(ids, "--prompt-ids") : null, loaded.Tokenizer, config, model.IsEmbedded(parse), parse.GetValue(prompt) is null ? "--prompt-ids" : "--prompt", io.Error)];
             if (prompts.Max(p => p.Length) + gen > config.MaxSequenceLength)
                 throw new Learn2PdException($"prompt ({prompts.Max(p => p.Length)} tokens) + --gen-length {gen} exceeds the model's maximum length {config.MaxSequenceLength}");
 
@@ -177,20 +177,17 @@ internal static class DecodeCommand
     }
 
     /// <summary>Token ids of a prompt: ids as given (checked), or text through the tokenizer (and chat template).</summary>
-    private static int[] PromptTokens(string? text, bool chat, int[]? ids, LLaDATokenizer? tokenizer, LLaDAConfig config, bool embedded, string what, TextWriter warnings)
+    private static int[] PromptTokens(string? text, bool chat, IReadOnlyList<int>? ids, LLaDATokenizer? tokenizer, LLaDAConfig config, bool embedded, string what, TextWriter warnings)
     {
         if (ids is not null) return PromptIds.Prompt(ids, config, what);
         if (string.IsNullOrWhiteSpace(text)) throw new Learn2PdException($"{what} is empty");
         if (tokenizer is null) throw new Learn2PdException("this model has no tokenizer.json: pass --prompt-ids instead of --prompt");
-        if (embedded)
-        {
-            var unknown = EmbeddedModel.UnknownWords(tokenizer, text);
-            if (unknown.Count > 0)
-                warnings.WriteLine($"warning: {what}: the embedded model does not know {string.Join(", ", unknown.Select(w => $"'{w}'"))}; it knows its arithmetic task's words only (`l2pd export-task` shows its problems), so the answer may be wrong");
-            // The embedded model was trained on lm-eval's GSM8K format: a bare question gets that frame.
-            text = EmbeddedModel.FrameQuestion(text);
-        }
-        return new PromptEncoder(tokenizer, chat ? ChatMode.On : ChatMode.Off).Encode(text, what);
+        // The embedded model was trained on lm-eval's GSM8K format: a bare question gets that frame.
+        int[] encoded = new PromptEncoder(tokenizer, chat ? ChatMode.On : ChatMode.Off).Encode(embedded ? EmbeddedModel.FrameQuestion(text) : text, what);
+        var unknown = embedded ? EmbeddedModel.UnknownWords(tokenizer, text, encoded) : [];
+        if (unknown.Count > 0)
+            warnings.WriteLine($"warning: {what}: the embedded model does not know {string.Join(", ", unknown.Select(w => $"'{w}'"))}; it knows its arithmetic task's words only (`l2pd export-task` shows its problems), so the answer may be wrong");
+        return encoded;
     }
 
     /// <summary>Answer lines with text as written ("+" stays "+").</summary>

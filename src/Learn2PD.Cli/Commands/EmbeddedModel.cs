@@ -26,9 +26,10 @@ internal static class EmbeddedModel
     /// Words of a question that the embedded model's word-level tokenizer reads as &lt;|unk|&gt;: it knows
     /// its task's words only, and answers a question with unknown words unreliably ("eats 2" reads as "&lt;|unk|&gt; 2").
     /// </summary>
-    public static IReadOnlyList<string> UnknownWords(LLaDATokenizer tokenizer, string question)
+    /// <param name="encoded">The question's ids as the decode encoded them: the words are looked up only when they hold &lt;|unk|&gt;.</param>
+    public static IReadOnlyList<string> UnknownWords(LLaDATokenizer tokenizer, string question, IReadOnlyList<int> encoded)
     {
-        if (tokenizer.TokenToId("<|unk|>") is not int unknown || !tokenizer.Encode(FrameQuestion(question)).Contains(unknown)) return [];
+        if (tokenizer.TokenToId("<|unk|>") is not int unknown || !encoded.Contains(unknown)) return [];
         // A word is unknown when neither its mid-sentence form (" word") nor its bare form is in the vocabulary.
         return question.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)
             .Select(word => word.Trim('.', ',', '?', '!', ':', ';', '"', '\''))

@@ -52,11 +52,14 @@ public sealed class EmbeddedModelTests
         Assert.True(nfe <= 8, $"NFE {nfe}: {text}");
     }
 
+    /// <summary>A short filter + EoTP decode in the text output, with its stdout and stderr.</summary>
+    private static (int Code, string Output, string Error) DecodeText(string prompt) =>
+        CliRunner.Run("decode", "--prompt", prompt, "--policy", "filter", "--eotp", "--gen-length", "64");
+
     [Fact]
     public void Decode_WordsTheModelDoesNotKnow_AreNamedInAWarning()
     {
-        var (code, output, error) = CliRunner.Run("decode", "--prompt", "Leo has 5 cookies and eats 2 of them. How many cookies does Leo have left?",
-            "--policy", "filter", "--eotp", "--gen-length", "64");
+        var (code, output, error) = DecodeText("Leo has 5 cookies and eats 2 of them. How many cookies does Leo have left?");
 
         Assert.Equal(0, code);
         Assert.NotEqual("", output);
@@ -67,8 +70,7 @@ public sealed class EmbeddedModelTests
     [Fact]
     public void Decode_AQuestionInTheTasksWords_HasNoWarning()
     {
-        var (code, _, error) = CliRunner.Run("decode", "--prompt", "Question: Mia has 3 apples. She buys 2 more. How many apples does Mia have now?\nAnswer:",
-            "--policy", "filter", "--eotp", "--gen-length", "64");
+        var (code, _, error) = DecodeText("Question: Mia has 3 apples. She buys 2 more. How many apples does Mia have now?\nAnswer:");
 
         Assert.Equal(0, code);
         Assert.Equal("", error);
