@@ -3,7 +3,12 @@ using Learn2PD.Core.Runtime;
 
 namespace Learn2PD.Tests.Runtime;
 
-/// <summary>The default --threads shares the cores with other l2pd processes that are computing.</summary>
+/// <summary>
+/// The default --threads shares the cores with other l2pd processes that are computing. Alone (not beside
+/// the parallel test collections): on 2 cores those could keep the busy process off the CPU for the whole
+/// 60 ms watch, so it would look idle.
+/// </summary>
+[Collection(CpuShareCollection.Name)]
 public sealed class CpuShareTests
 {
     [Fact]
@@ -56,4 +61,10 @@ public sealed class CpuShareTests
         Thread.Sleep(100); // let it start spinning
         return process;
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CpuShareCollection
+{
+    public const string Name = "cpu-share";
 }
