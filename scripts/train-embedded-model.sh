@@ -2,7 +2,7 @@
 # Trains the embedded model (models/arith-llada) from scratch exactly as it was trained: one
 # `l2pd train-model` run whose defaults are the embedded recipe (word-level vocabulary of the
 # arithmetic task, d_model 128, 4 layers, 4 heads, MLP 256; two-step word problems with +, -, *,
-# operands up to 8, factors up to 4; 5,500 AdamW steps of 8,192 tokens at lr 2e-3 with a cosine
+# operands up to 8, factors up to 4; 6,500 AdamW steps of 8,192 tokens at lr 2e-3 with a cosine
 # schedule; 15% of batches padded to long canvases up to 1,024 tokens, 20% "tight" batches whose
 # canvas ends right after the answer, as after an end-of-text prediction cut).
 # Rerun the same command after an interruption: it resumes from the last checkpoint (every 250 steps).
