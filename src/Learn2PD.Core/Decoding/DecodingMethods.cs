@@ -44,7 +44,7 @@ public static class DecodingMethods
         if (parts.Length == 1) return method;
         if (parts.Length > 2 || !method.HasParameter)
             throw new Learn2PdException($"{option}: '{text.Trim()}': {(method.HasParameter ? "one @ parameter at most" : $"method {method.Name} takes no @ parameter")}");
-        if (!double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value is <= 0 or > 1 || double.IsNaN(value))
+        if (!double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !IsParameter(value))
             throw new Learn2PdException($"{option}: '{text.Trim()}': the parameter after @ must be a number in (0, 1]");
         return method.At(value);
     }
@@ -54,8 +54,11 @@ public static class DecodingMethods
     /// so 1 commits nothing beyond the schedule's top-k and 0 would commit everything.
     /// </summary>
     public static double CheckParameter(double value, string where) =>
-        value is > 0 and <= 1 ? value
+        IsParameter(value) ? value
             : throw new Learn2PdException($"{where} must be in (0, 1] (got {value.ToString(CultureInfo.InvariantCulture)})");
+
+    /// <summary>The (0, 1] rule itself; NaN fails it.</summary>
+    private static bool IsParameter(double value) => value is > 0 and <= 1;
 
     /// <summary>
     /// The method of a policy with end-of-text prediction and a cache, as <c>decode</c>'s flags combine them:
