@@ -11,7 +11,7 @@ namespace Learn2PD.Core.Runtime;
 /// embedded model) have the opposite problem: with glibc's defaults some batches' per-step blocks were handed
 /// back to the kernel (trimmed or unmapped) and faulted in again every step — `train-filter --samples 64` took
 /// 18.4 million page faults and 133 s of system time, 3.69 s per prompt; keeping them in the heap (fixed 256 MB
-/// mmap and 1 GB trim thresholds) gave 112 thousand faults, 1.77 s per prompt and a lower peak RSS (595 MB).
+/// mmap and 1 GB trim thresholds) gave 120 thousand faults and 1.65 s per prompt at a peak RSS of 621 MB.
 /// train-model builds its model without loading one and keeps glibc's default (its repeated large activations
 /// ran 40% slower with the 1 MB threshold). The user's MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ win.
 /// </summary>
