@@ -53,9 +53,9 @@ public sealed class LLaDABlock : nn.Module
     {
         long b = x.shape[0], t = x.shape[1];
         var h = attn_norm.forward(x);
-        var q = rope.Apply(q_proj.forward(h).view(b, t, nHeads, headDim).transpose(1, 2), start);   // [B, H, t, D]
-        var k = rope.Apply(k_proj.forward(h).view(b, t, nKvHeads, headDim).transpose(1, 2), start); // [B, Hkv, t, D]
-        var v = v_proj.forward(h).view(b, t, nKvHeads, headDim).transpose(1, 2);                    // [B, Hkv, t, D]
+        var q = rope.Apply(Autocast.Linear(q_proj, h).view(b, t, nHeads, headDim).transpose(1, 2), start);   // [B, H, t, D]
+        var k = rope.Apply(Autocast.Linear(k_proj, h).view(b, t, nKvHeads, headDim).transpose(1, 2), start); // [B, Hkv, t, D]
+        var v = Autocast.Linear(v_proj, h).view(b, t, nKvHeads, headDim).transpose(1, 2);                    // [B, Hkv, t, D]
 
         if (cache is not null) (k, v) = cache.Update(layer, start, k, v);
 
@@ -65,11 +65,11 @@ public sealed class LLaDABlock : nn.Module
             v = v.repeat_interleave(nHeads / nKvHeads, dim: 1);
         }
         var att = F.scaled_dot_product_attention(q, k, v, attn_mask: keyMask);      // [B, H, t, D]
-        x = x + attn_out.forward(att.transpose(1, 2).reshape(b, t, nHeads * headDim));
+        x = x + Autocast.Linear(attn_out, att.transpose(1, 2).reshape(b, t, nHeads * headDim));
 
         h = ff_norm.forward(x);
-        var gated = F.silu(ff_proj.forward(h)) * up_proj.forward(h);
-        return x + ff_out.forward(gated);
+        var gated = F.silu(Autocast.Linear(ff_proj, h)) * Autocast.Linear(up_proj, h);
+        return x + Autocast.Linear(ff_out, gated);
     }
 }
 #pragma warning restore IDE1006

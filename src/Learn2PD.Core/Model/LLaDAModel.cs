@@ -98,7 +98,7 @@ public sealed class Transformer : nn.Module
         var x = wte.forward(inputIds);                                     // [B, t, d]
         for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, start, mask, cache, i);
         x = ln_f.forward(x);
-        var logits = ff_out is null ? F.linear(x, wte.weight) : ff_out.forward(x); // [B, t, V]
+        var logits = ff_out is null ? F.linear(x, wte.weight) : Autocast.Linear(ff_out, x); // [B, t, V]
         return logits.MoveToOuterDisposeScope();
     }
 }

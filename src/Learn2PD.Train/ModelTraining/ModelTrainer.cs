@@ -10,7 +10,7 @@ public sealed record TrainStepReport(int Step, double Loss, double LearningRate,
 
 /// <summary>
 /// The training loop for a small LLaDA: AdamW on the masked-diffusion loss, warm-up + cosine
-/// schedule, gradient clipping. Every step runs inside a dispose scope, so memory stays flat.
+/// schedule, gradient clipping, bf16 linear layers unless <see cref="TrainModelOptions.MixedPrecision"/> is off. Every step runs inside a dispose scope, so memory stays flat.
 /// Checkpointing and validation belong to the caller (see <see cref="Run"/>'s callbacks).
 /// </summary>
 public sealed class ModelTrainer : IDisposable
@@ -53,8 +53,10 @@ public sealed class ModelTrainer : IDisposable
                 ids = ids.to(device);
                 answerMask = answerMask.to(device);
                 optimizer.zero_grad();
-                var lossTensor = MaskedDiffusionLoss.Compute(x => model.Forward(x), ids, answerMask, model.Config.MaskTokenId, maskGenerator);
-                lossTensor.backward();
+                Tensor lossTensor;
+                using (options.MixedPrecision ? Autocast.Enable() : null)
+                    lossTensor = MaskedDiffusionLoss.Compute(x => model.Forward(x), ids, answerMask, model.Config.MaskTokenId, maskGenerator);
+                lossTensor.backward(); // autograd replays the recorded bf16 casts, so the backward mixes precision too
                 nn.utils.clip_grad_norm_(model.parameters(), options.GradientClip);
                 optimizer.step();
                 loss = lossTensor.item<float>();

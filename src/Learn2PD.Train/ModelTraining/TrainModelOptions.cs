@@ -21,6 +21,11 @@ public sealed record TrainModelOptions
     public double TightFraction { get; init; } = 0.2;
     public int TightSlack { get; init; } = 8;
     public int Seed { get; init; } = 0;
+    /// <summary>
+    /// Linear layers multiply in bf16 (fp32 weights, optimizer and loss; see <see cref="Learn2PD.Core.Model.Autocast"/>):
+    /// the embedded recipe's steps run ~20% faster on the dev machine's 2 cores than in fp32.
+    /// </summary>
+    public bool MixedPrecision { get; init; } = true;
     /// <summary>Stop after this step although the schedule runs to <see cref="Steps"/> (a curriculum stage).</summary>
     public int? StopAt { get; init; }
 

@@ -9,8 +9,10 @@ namespace Learn2PD.Tests.ModelTraining;
 /// <summary>The small-model trainer learns: a few dozen steps on arithmetic problems lower the masked-diffusion loss.</summary>
 public sealed class ModelTrainerTests
 {
-    [Fact]
-    public void Train_FortySteps_LowersTheLoss()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Train_FortySteps_LowersTheLoss(bool mixedPrecision)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"l2pd-vocab-{Guid.NewGuid():N}");
         try
@@ -22,7 +24,7 @@ public sealed class ModelTrainerTests
             var model = new LLaDAModelLM(config);
             ModelInit.Initialize(model, seed: 1);
             var examples = ArithmeticTask.Default.Train(200, seed: 1).Select(p => ArithmeticCorpus.Tokenize(tokenizer, p)).ToArray();
-            var options = new TrainModelOptions { Steps = 40, WarmupSteps = 5, LearningRate = 3e-3, TokensPerBatch = 2048, LongFraction = 0, Seed = 1 };
+            var options = new TrainModelOptions { Steps = 40, WarmupSteps = 5, LearningRate = 3e-3, TokensPerBatch = 2048, LongFraction = 0, Seed = 1, MixedPrecision = mixedPrecision };
             var sampler = new DiffusionBatchSampler(examples, config.EosTokenId, options.TokensPerBatch, options.ShortSlack, options.LongGenLength, options.LongFraction, seed: 1);
             using var trainer = new ModelTrainer(model, sampler, options);
             var losses = new List<double>();
