@@ -37,7 +37,7 @@ internal static class TrainModelCommand
         var evalEvery = new Option<int>("--eval-every") { Description = "Steps between validation exact-match measurements", DefaultValueFactory = _ => recipe0.EvalEvery };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => recipe0.CheckpointEvery };
         var seed = new Option<int>("--seed") { Description = "Random seed (data, initialisation, masks)", DefaultValueFactory = _ => 0 };
-        var fp32 = new Option<bool>("--fp32") { Description = "Multiply in fp32 throughout (default: bf16 linear layers with fp32 weights, optimizer and loss; ~20% faster on CPU)" };
+        var fp32 = new Option<bool>("--fp32") { Description = "Multiply in fp32 throughout (default: bf16 linear layers with fp32 weights, optimizer and loss; less CPU time)" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out" };
 
         var command = new Command("train-model", "Train a small LLaDA on GSM8K-style arithmetic with LLaDA's masked-diffusion objective (CPU).")

@@ -10,7 +10,8 @@ public sealed record TrainStepReport(int Step, double Loss, double LearningRate,
 
 /// <summary>
 /// The training loop for a small LLaDA: AdamW on the masked-diffusion loss, warm-up + cosine
-/// schedule, gradient clipping, bf16 linear layers unless <see cref="TrainModelOptions.MixedPrecision"/> is off. Every step runs inside a dispose scope, so memory stays flat.
+/// schedule, gradient clipping, bf16 linear layers unless <see cref="TrainModelOptions.MixedPrecision"/> is
+/// off. Every step runs inside a dispose scope, so memory stays flat.
 /// Checkpointing and validation belong to the caller (see <see cref="Run"/>'s callbacks).
 /// </summary>
 public sealed class ModelTrainer : IDisposable

@@ -88,7 +88,8 @@ public sealed class EmbeddedModelTests
         Assert.Equal("position", sidecar.Kind);
         Assert.Equal(sidecar.SuggestedThreshold, filter.AcceptThreshold);
         Assert.True(sidecar.MeetsAgreement);
-        Assert.True(sidecar.Diagnostics!.FilterRocAuc > sidecar.Diagnostics.ConfidenceRocAuc, "the filter separates better than the raw confidence");
+        // Far from chance on held-out positions; not above the raw confidence on this model (README: "Which filter ships").
+        Assert.True(sidecar.Diagnostics!.FilterRocAuc > 0.9, $"filter ROC-AUC {sidecar.Diagnostics.FilterRocAuc}");
         Assert.Equal(sidecar.Model.Fingerprint, ModelFingerprint.Compute(Directory));
         Assert.Equal(716_160, model.Model.ParameterCount());
     }
