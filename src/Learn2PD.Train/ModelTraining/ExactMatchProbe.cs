@@ -11,7 +11,7 @@ namespace Learn2PD.Train.ModelTraining;
 public static class ExactMatchProbe
 {
     public static double Measure(BlockDecoder decoder, LLaDATokenizer tokenizer, IReadOnlyList<GsmProblem> problems,
-        int genLength, int blockLength = 32, int batchSize = 16)
+        int genLength, int blockLength = 32, int batchSize = 32)
     {
         var options = DecodeOptions.Baseline(genLength, blockLength);
         var encoder = new PromptEncoder(tokenizer);

@@ -95,7 +95,7 @@ public sealed class SmallModelTraining
             if (report.Step % recipe.EvalEvery == 0 || report.Step == recipe.Training.LastStep)
             {
                 model.eval();
-                double accuracy = ExactMatchProbe.Measure(new BlockDecoder(model), tokenizer, validation, recipe.ValidationGenLength, batchSize: 32);
+                double accuracy = ExactMatchProbe.Measure(new BlockDecoder(model), tokenizer, validation, recipe.ValidationGenLength);
                 model.train();
                 Validations.Add((report.Step, accuracy));
                 log($"step {report.Step}: validation exact match {accuracy:P1} (gen {recipe.ValidationGenLength}, {validation.Count} problems)");
