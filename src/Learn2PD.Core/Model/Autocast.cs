@@ -24,10 +24,13 @@ public static class Autocast
     }
 
     /// <summary><c>layer(x)</c>, in the scope's compute type when one is open; the result has x's dtype.</summary>
-    public static Tensor Linear(Linear layer, Tensor x)
+    public static Tensor Linear(Linear layer, Tensor x) => Linear(x, layer.weight!, layer.bias);
+
+    /// <summary><c>x Wᵀ + b</c> for a weight that is not a layer's own (a tied LM head), under the same rule.</summary>
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null)
     {
-        if (computeType is not ScalarType type || x.dtype == type) return layer.forward(x);
-        return F.linear(x.to(type), layer.weight!.to(type), layer.bias?.to(type)).to(x.dtype);
+        if (computeType is not ScalarType type || x.dtype == type) return F.linear(x, weight, bias);
+        return F.linear(x.to(type), weight.to(type), bias?.to(type)).to(x.dtype);
     }
 
     private sealed class Scope(ScalarType? previous) : IDisposable

@@ -1,7 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Learn2PD.Core.Model;
 
@@ -98,7 +97,7 @@ public sealed class Transformer : nn.Module
         var x = wte.forward(inputIds);                                     // [B, t, d]
         for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, start, mask, cache, i);
         x = ln_f.forward(x);
-        var logits = ff_out is null ? F.linear(x, wte.weight) : Autocast.Linear(ff_out, x); // [B, t, V]
+        var logits = Autocast.Linear(x, ff_out?.weight ?? wte.weight); // [B, t, V]; a tied head reuses wte
         return logits.MoveToOuterDisposeScope();
     }
 }
