@@ -192,10 +192,10 @@ internal sealed class DecodeRun
     /// <param name="window">Logits [B, W, V] from the block start onwards, one batch row per stepping row.</param>
     private void Step(int block, int step, Row[] stepping, Tensor window)
     {
-        var predicted = predictor.Predict(window);
+        var predicted = predictor.Predict(window, options.BlockLength);
         Forwards++;
         int width = (int)window.shape[1];
-        for (int i = 0; i < stepping.Length; i++) StepRow(stepping[i], block, step, predicted, i * width, width);
+        for (int i = 0; i < stepping.Length; i++) StepRow(stepping[i], block, step, predicted, i, width);
     }
 
     /// <summary>
@@ -240,9 +240,10 @@ internal sealed class DecodeRun
         return tensor(mask, [batch.Length, length]).to(model.Device);
     }
 
-    /// <summary>Policy, end-of-text prediction and commit for one row, whose window starts at <paramref name="offset"/> of the predictions.</summary>
-    private void StepRow(Row row, int block, int step, TokenPredictor.Window predicted, int offset, int width)
+    /// <summary>Policy, end-of-text prediction and commit for one row, row <paramref name="batchRow"/> of the predictions.</summary>
+    private void StepRow(Row row, int block, int step, TokenPredictor.Window predicted, int batchRow, int width)
     {
+        int offset = batchRow * width;
         int start = answerStart + block * options.BlockLength;
         int n = Math.Min(start + options.BlockLength, row.Length) - start;
         var predictions = predicted.Predictions.AsSpan(offset, width);
@@ -264,8 +265,9 @@ internal sealed class DecodeRun
         }
         predictions[..n].CopyTo(s.Predictions);
         confidences[..n].CopyTo(s.Confidences);
-        predicted.SecondConfidences?.AsSpan(offset, n).CopyTo(s.SecondConfidences);
-        predicted.Entropies?.AsSpan(offset, n).CopyTo(s.Entropies);
+        int distributionOffset = batchRow * predicted.DistributionWidth;
+        predicted.SecondConfidences?.AsSpan(distributionOffset, n).CopyTo(s.SecondConfidences);
+        predicted.Entropies?.AsSpan(distributionOffset, n).CopyTo(s.Entropies);
         s.ResetOutputs();
         policy.Select(s);
         row.Nfe++;
