@@ -152,7 +152,7 @@ public static class EvalPipeline
         var all = records.ToArray();
         var results = MethodResult.Summarize(all, methods, lengths, metric);
         var aups = AupResult.Compute(results);
-        var frontiers = FamilyFrontier.Compute(results, m => m.Policy == PolicyKind.Threshold ? ThresholdPolicy.FastDllmThreshold : settings.AcceptThreshold);
+        var frontiers = FamilyFrontier.Compute(results, m => m.Policy == PolicyKind.Threshold ? ThresholdPolicy.FastDllmThreshold : settings.AcceptThreshold, settings.BlockLength);
         string metricName = metric == EvalMetric.Strict ? "strict-match" : "flexible-extract";
         bool filtered = methods.Any(m => m.NeedsFilter);
         string caption = string.Create(CultureInfo.InvariantCulture,

@@ -54,13 +54,26 @@ public static class EvalReport
     private static void AppendFrontiers(StringBuilder text, IReadOnlyList<FamilyFrontier> frontiers)
     {
         text.AppendLine().AppendLine("Accuracy–speed frontiers (param = τ for threshold families, τ_f for l2p; speed-up by NFE over the baseline):").AppendLine();
-        text.AppendLine("| gen | family | n | best within 1 pt | best within 2 pt | AUP | Pareto frontier (param: acc %, speed-up) |");
-        text.AppendLine("|---:|---|---:|---|---|---:|---|");
+        text.AppendLine("| gen | family | n | best within 1 pt | best within 2 pt | AUP | ceiling | Pareto frontier (param: acc %, speed-up) |");
+        text.AppendLine("|---:|---|---:|---|---|---:|---:|---|");
         foreach (var f in frontiers)
         {
             string pareto = string.Join("; ", f.Pareto.Select(p => string.Create(Invariant, $"{p.Param}: {p.Accuracy:F1}, {p.SpeedupNfe:F2}×")));
             text.AppendLine(string.Create(Invariant,
-                $"| {f.GenLength} | {f.Family} | {f.N} | {Point(f.BestWithin1Pt)} | {Point(f.BestWithin2Pt)} | {f.Aup:F1} | {pareto} |"));
+                $"| {f.GenLength} | {f.Family} | {f.N} | {Point(f.BestWithin1Pt)} | {Point(f.BestWithin2Pt)} | {f.Aup:F1} | {f.SpeedupCeiling:F2}× | {pareto} |"));
+        }
+        text.AppendLine().AppendLine("Ceiling: the largest NFE speed-up any policy of the family could reach (one forward per block without " +
+            "end-of-text prediction, one in all with it).");
+        var comparisons = FilterComparison.Compute(frontiers);
+        if (comparisons.Count == 0) return;
+        text.AppendLine().AppendLine("Filter against threshold, like for like (each family's fastest point within the margin of the baseline; " +
+            "largest possible: the ceiling's speed-up over the threshold's, the most any policy could gain on it):").AppendLine();
+        text.AppendLine("| gen | filter | threshold | margin | filter best | threshold best | filter ÷ threshold | largest possible | AUP filter / threshold |");
+        text.AppendLine("|---:|---|---|---:|---|---|---:|---:|---|");
+        foreach (var c in comparisons)
+        {
+            text.AppendLine(string.Create(Invariant,
+                $"| {c.GenLength} | {c.FilterFamily} | {c.ThresholdFamily} | {c.Margin:F0} pt | {Point(c.FilterBest)} | {Point(c.ThresholdBest)} | {Times(c.Ratio)} | {Times(c.RatioCeiling)} | {c.AupFilter:F1} / {c.AupThreshold:F1} |"));
         }
     }
 
@@ -99,20 +112,20 @@ public static class EvalReport
             ["results"] = JsonSerializer.SerializeToNode(results, SampleRecord.Json),
             ["aup"] = JsonSerializer.SerializeToNode(aups, SampleRecord.Json),
             ["frontier"] = new JsonArray(frontiers.Select(FrontierJson).ToArray()),
+            ["comparisons"] = new JsonArray(FilterComparison.Compute(frontiers).Select(ComparisonJson).ToArray()),
             ["samples"] = JsonSerializer.SerializeToNode(
                 samples.OrderBy(s => s.GenLength).ThenBy(s => s.Method, StringComparer.Ordinal).ThenBy(s => s.Index)
                     .Select(s => s with { AnswerIds = null }).ToArray(), SampleRecord.Json),
         };
     }
 
-    /// <summary>{gen_length, family, n, points: [{param, accuracy, speedup_nfe, speedup_time, tpf}], pareto, best_within_1pt, best_within_2pt, aup}.</summary>
+    /// <summary>{gen_length, family, n, points: [{param, accuracy, speedup_nfe, speedup_time, tpf}], pareto, best_within_1pt, best_within_2pt, aup, speedup_ceiling}.</summary>
     private static JsonNode FrontierJson(FamilyFrontier f)
     {
         static JsonObject Full(FrontierPoint p) => new()
         {
             ["param"] = p.Param, ["accuracy"] = p.Accuracy, ["speedup_nfe"] = p.SpeedupNfe, ["speedup_time"] = p.SpeedupTime, ["tpf"] = p.Tpf,
         };
-        static JsonObject? Best(FrontierPoint? p) => p is null ? null : new() { ["param"] = p.Param, ["accuracy"] = p.Accuracy, ["speedup_nfe"] = p.SpeedupNfe };
         return new JsonObject
         {
             ["gen_length"] = f.GenLength,
@@ -124,8 +137,26 @@ public static class EvalReport
             ["best_within_1pt"] = Best(f.BestWithin1Pt),
             ["best_within_2pt"] = Best(f.BestWithin2Pt),
             ["aup"] = f.Aup,
+            ["speedup_ceiling"] = f.SpeedupCeiling,
         };
     }
+
+    private static JsonObject? Best(FrontierPoint? p) => p is null ? null : new() { ["param"] = p.Param, ["accuracy"] = p.Accuracy, ["speedup_nfe"] = p.SpeedupNfe };
+
+    /// <summary>{gen_length, filter_family, threshold_family, margin, filter_best, threshold_best, ratio, ratio_ceiling, aup_filter, aup_threshold}.</summary>
+    private static JsonNode ComparisonJson(FilterComparison c) => new JsonObject
+    {
+        ["gen_length"] = c.GenLength,
+        ["filter_family"] = c.FilterFamily,
+        ["threshold_family"] = c.ThresholdFamily,
+        ["margin"] = c.Margin,
+        ["filter_best"] = Best(c.FilterBest),
+        ["threshold_best"] = Best(c.ThresholdBest),
+        ["ratio"] = c.Ratio,
+        ["ratio_ceiling"] = c.RatioCeiling,
+        ["aup_filter"] = c.AupFilter,
+        ["aup_threshold"] = c.AupThreshold,
+    };
 
     /// <summary>The methods, lengths, limits, metric and thread count a finished run's results.json records (what eval merge needs).</summary>
     public static EvalRunSettings ReadRunSettings(string resultsJson)

@@ -9,16 +9,21 @@ public sealed record FrontierPoint(double Param, double Accuracy, double Speedup
 /// A method family's accuracy–speed curve at one generation length (the comparison the field makes with
 /// hao-ai-lab's AUP): every point the run measured, the Pareto frontier (no other point is both at least
 /// as accurate and at least as fast), the fastest point within 1 (and 2) points of the baseline's
-/// accuracy, and the family's AUP with the baseline as its first point.
+/// accuracy, the family's AUP with the baseline as its first point, and <see cref="SpeedupCeiling"/>.
 /// </summary>
+/// <param name="SpeedupCeiling">
+/// The largest NFE speed-up any commit policy of the family could reach on these samples: the baseline's NFE
+/// over the fewest forwards a decode can take, one per block without end-of-text prediction (every block
+/// costs a forward) and one in all with it (a cut in the first forward ends the decode).
+/// </param>
 public sealed record FamilyFrontier(int GenLength, string Family, int N, double BaselineAccuracy, IReadOnlyList<FrontierPoint> Points,
-    IReadOnlyList<FrontierPoint> Pareto, FrontierPoint? BestWithin1Pt, FrontierPoint? BestWithin2Pt, double Aup)
+    IReadOnlyList<FrontierPoint> Pareto, FrontierPoint? BestWithin1Pt, FrontierPoint? BestWithin2Pt, double Aup, double SpeedupCeiling)
 {
     /// <summary>
     /// The frontier of every parametrized family with results at each length. <paramref name="defaultParameter"/>
     /// gives the parameter a method without @ ran with (τ 0.9, or the filter's τ_f).
     /// </summary>
-    public static IReadOnlyList<FamilyFrontier> Compute(IReadOnlyList<MethodResult> results, Func<DecodingMethod, double?> defaultParameter)
+    public static IReadOnlyList<FamilyFrontier> Compute(IReadOnlyList<MethodResult> results, Func<DecodingMethod, double?> defaultParameter, int blockLength)
     {
         var frontiers = new List<FamilyFrontier>();
         foreach (var length in results.GroupBy(r => r.GenLength))
@@ -31,6 +36,7 @@ public sealed record FamilyFrontier(int GenLength, string Family, int N, double 
                 .GroupBy(x => x.Method.Name);
             foreach (var family in byFamily.OrderBy(g => DecodingMethods.All.ToList().FindIndex(m => m.Name == g.Key)))
             {
+                int fewestForwards = family.First().Method.EndOfTextPrediction ? 1 : (length.Key + blockLength - 1) / blockLength;
                 var points = family
                     .Select(x => (Param: x.Method.Parameter ?? defaultParameter(x.Method), x.Result))
                     .Where(x => x.Param is not null)
@@ -40,7 +46,8 @@ public sealed record FamilyFrontier(int GenLength, string Family, int N, double 
                 if (points.Length == 0) continue;
                 frontiers.Add(new FamilyFrontier(length.Key, family.Key, family.Min(x => x.Result.N), baseline.Accuracy, points, ParetoOf(points),
                     BestWithin(points, baseline.Accuracy, 1), BestWithin(points, baseline.Accuracy, 2),
-                    Eval.Aup.Compute([(baseline.Tpf, baseline.Accuracy), .. points.Select(p => (p.Tpf, p.Accuracy))])));
+                    Eval.Aup.Compute([(baseline.Tpf, baseline.Accuracy), .. points.Select(p => (p.Tpf, p.Accuracy))]),
+                    baseline.MeanNfe / fewestForwards));
             }
         }
         return frontiers;

@@ -111,6 +111,26 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void Eval_Sweep_WritesFrontiersAndTheLikeForLikeComparison()
+    {
+        string outDir = _dir.File("sweep");
+
+        var (exitCode, table) = Eval("--filter", FilterFile(), "--sweep", "threshold+eotp,l2p+eotp", "--gen-length", "32", "--limit", "2", "--out", outDir);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("| 32 | l2p+eotp | threshold+eotp | 1 pt |", table);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, EvalReport.JsonFile)))!;
+        var frontier = json["frontier"]!.AsArray();
+        Assert.Equal(["threshold+eotp", "l2p+eotp"], frontier.Select(f => (string)f!["family"]!));
+        Assert.All(frontier, f => Assert.Equal(32.0, (double)f!["speedup_ceiling"]!));   // 32 baseline forwards over one
+        Assert.Equal(7, frontier[0]!["points"]!.AsArray().Count);                           // the τ grid
+        var comparison = Assert.Single(json["comparisons"]!.AsArray())!;
+        Assert.Equal(("l2p+eotp", "threshold+eotp"), ((string)comparison["filter_family"]!, (string)comparison["threshold_family"]!));
+        foreach (string field in new[] { "margin", "filter_best", "threshold_best", "ratio", "ratio_ceiling", "aup_filter", "aup_threshold" })
+            Assert.True(comparison.AsObject().ContainsKey(field), field);
+    }
+
+    [Fact]
     public void Eval_Rerun_ResumesWithoutDecodingAgain()
     {
         string outDir = _dir.File("run");
