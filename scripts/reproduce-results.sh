@@ -2,7 +2,7 @@
 # Every number of the README's "Results on the embedded model" section, from a built tree: the
 # baseline against Fast-dLLM's threshold and the oracle at gen 64, 256 and 1024, then each family's
 # accuracy–speed frontier (eval --sweep) on the first 100 test-split problems (20 at gen 1024).
-# Writes runs/results/*/results.{md,json} and the frontier plots. About 26 minutes on 2 CPU cores.
+# Writes runs/results/*/results.{md,json} and the frontier plots. About 21-26 minutes on 2 CPU cores.
 # Usage: scripts/reproduce-results.sh [model-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
