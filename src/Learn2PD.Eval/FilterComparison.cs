@@ -29,6 +29,7 @@ public sealed record FilterComparison(int GenLength, string FilterFamily, string
          where threshold.GenLength == filter.GenLength && threshold.Family == thresholdName
          let margin = filter.Family.EndsWith("+dual", StringComparison.Ordinal) ? 2.0 : 1.0
          select new FilterComparison(filter.GenLength, filter.Family, threshold.Family, margin,
-             margin == 2 ? filter.BestWithin2Pt : filter.BestWithin1Pt, margin == 2 ? threshold.BestWithin2Pt : threshold.BestWithin1Pt,
+             FamilyFrontier.BestWithin(filter.Points, filter.BaselineAccuracy, margin),
+             FamilyFrontier.BestWithin(threshold.Points, threshold.BaselineAccuracy, margin),
              filter.Aup, threshold.Aup, filter.SpeedupCeiling)).ToArray();
 }

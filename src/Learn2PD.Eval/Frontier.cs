@@ -36,7 +36,7 @@ public sealed record FamilyFrontier(int GenLength, string Family, int N, double 
                 .GroupBy(x => x.Method.Name);
             foreach (var family in byFamily.OrderBy(g => DecodingMethods.All.ToList().FindIndex(m => m.Name == g.Key)))
             {
-                int fewestForwards = family.First().Method.EndOfTextPrediction ? 1 : (length.Key + blockLength - 1) / blockLength;
+                int fewestForwards = family.First().Method.EndOfTextPrediction ? 1 : DecodeOptions.Baseline(length.Key, blockLength).BlockCount;
                 var points = family
                     .Select(x => (Param: x.Method.Parameter ?? defaultParameter(x.Method), x.Result))
                     .Where(x => x.Param is not null)
