@@ -153,15 +153,16 @@ public static class EvalPipeline
         var results = MethodResult.Summarize(all, methods, lengths, metric);
         var aups = AupResult.Compute(results);
         var frontiers = FamilyFrontier.Compute(results, m => m.Policy == PolicyKind.Threshold ? ThresholdPolicy.FastDllmThreshold : settings.AcceptThreshold, settings.BlockLength);
+        var comparisons = FilterComparison.Compute(frontiers);
         string metricName = metric == EvalMetric.Strict ? "strict-match" : "flexible-extract";
         bool filtered = methods.Any(m => m.NeedsFilter);
         string caption = string.Create(CultureInfo.InvariantCulture,
             $"Model {Path.GetFileName(settings.Model.TrimEnd(Path.DirectorySeparatorChar))}, data {settings.Data}, {settings.Shots}-shot, " +
             $"block {settings.BlockLength}{(filtered ? $", τ_f {settings.AcceptThreshold}" : "")}, {settings.Device} {settings.DType}, {threads} thread(s), batch 1" +
             $"{(settings.Shard is { } shard ? $", shard {shard}" : "")}.");
-        string markdown = EvalReport.Markdown(results, aups, frontiers, metricName, caption);
+        string markdown = EvalReport.Markdown(results, aups, frontiers, comparisons, metricName, caption);
         var run = new EvalRunSettings(methods.Select(m => m.Id).ToArray(), lengths.Select(l => l.GenLength).ToArray(), lengths.Select(l => l.Limit).ToArray(), metric, threads);
-        EvalReport.Write(outDirectory, markdown, EvalReport.Json(settings, run, results, aups, frontiers,
+        EvalReport.Write(outDirectory, markdown, EvalReport.Json(settings, run, results, aups, frontiers, comparisons,
             all.Where(r => lengths.Any(l => l.GenLength == r.GenLength && r.Index < l.Limit) && methods.Any(m => m.Id == r.Method)),
             commandLine));
         return new EvalOutcome(results, aups, frontiers, markdown, metricName);

@@ -31,7 +31,7 @@ public static class EvalReport
 
     /// <summary>One table over all lengths, then the AUP of each length.</summary>
     public static string Markdown(IReadOnlyList<MethodResult> results, IReadOnlyList<AupResult> aups, IReadOnlyList<FamilyFrontier> frontiers,
-        string metricName, string? caption = null)
+        IReadOnlyList<FilterComparison> comparisons, string metricName, string? caption = null)
     {
         var text = new StringBuilder();
         if (caption is not null) text.AppendLine(caption).AppendLine();
@@ -46,12 +46,12 @@ public static class EvalReport
         text.AppendLine();
         foreach (var a in aups)
             text.AppendLine(string.Create(Invariant, $"AUP at gen {a.GenLength}: {a.Aup:F1} (over {string.Join(", ", a.Methods)})"));
-        if (frontiers.Count > 0) AppendFrontiers(text, frontiers);
+        if (frontiers.Count > 0) AppendFrontiers(text, frontiers, comparisons);
         return text.ToString();
     }
 
     /// <summary>Per length and family: the fastest point within 1 and 2 points of the baseline, AUP, and the Pareto frontier.</summary>
-    private static void AppendFrontiers(StringBuilder text, IReadOnlyList<FamilyFrontier> frontiers)
+    private static void AppendFrontiers(StringBuilder text, IReadOnlyList<FamilyFrontier> frontiers, IReadOnlyList<FilterComparison> comparisons)
     {
         text.AppendLine().AppendLine("Accuracy–speed frontiers (param = τ for threshold families, τ_f for l2p; speed-up by NFE over the baseline):").AppendLine();
         text.AppendLine("| gen | family | n | best within 1 pt | best within 2 pt | AUP | ceiling | Pareto frontier (param: acc %, speed-up) |");
@@ -64,7 +64,6 @@ public static class EvalReport
         }
         text.AppendLine().AppendLine("Ceiling: the largest NFE speed-up any policy of the family could reach (one forward per block without " +
             "end-of-text prediction, one in all with it).");
-        var comparisons = FilterComparison.Compute(frontiers);
         if (comparisons.Count == 0) return;
         text.AppendLine().AppendLine("Filter against threshold, like for like (each family's fastest point within the margin of the baseline; " +
             "largest possible: the ceiling's speed-up over the threshold's, the most any policy could gain on it):").AppendLine();
@@ -86,7 +85,8 @@ public static class EvalReport
 
     /// <summary>results.json: settings, machine, versions, the results list, AUP and every sample (answer ids left out).</summary>
     public static JsonObject Json(EvalSettings settings, EvalRunSettings run, IReadOnlyList<MethodResult> results,
-        IReadOnlyList<AupResult> aups, IReadOnlyList<FamilyFrontier> frontiers, IEnumerable<SampleRecord> samples, string commandLine)
+        IReadOnlyList<AupResult> aups, IReadOnlyList<FamilyFrontier> frontiers, IReadOnlyList<FilterComparison> comparisons,
+        IEnumerable<SampleRecord> samples, string commandLine)
     {
         var settingsNode = settings.ToJson();
         settingsNode["methods"] = new JsonArray(run.Methods.Select(m => (JsonNode)m).ToArray());
@@ -112,7 +112,7 @@ public static class EvalReport
             ["results"] = JsonSerializer.SerializeToNode(results, SampleRecord.Json),
             ["aup"] = JsonSerializer.SerializeToNode(aups, SampleRecord.Json),
             ["frontier"] = new JsonArray(frontiers.Select(FrontierJson).ToArray()),
-            ["comparisons"] = new JsonArray(FilterComparison.Compute(frontiers).Select(ComparisonJson).ToArray()),
+            ["comparisons"] = new JsonArray(comparisons.Select(ComparisonJson).ToArray()),
             ["samples"] = JsonSerializer.SerializeToNode(
                 samples.OrderBy(s => s.GenLength).ThenBy(s => s.Method, StringComparer.Ordinal).ThenBy(s => s.Index)
                     .Select(s => s with { AnswerIds = null }).ToArray(), SampleRecord.Json),
