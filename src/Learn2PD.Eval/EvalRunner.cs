@@ -73,12 +73,14 @@ public sealed class EvalRunner
     /// </summary>
     public void WarmUp(EvalSample sample, int genLength, CancellationToken cancel)
     {
+        var everything = new ThresholdPolicy(0);
+        var filtered = filter is null ? null : new FilterPolicy(filter.Filter, 0);
         foreach (var cache in new[] { CacheKind.None, CacheKind.Dual })
         {
             var options = DecodeOptions.Baseline(genLength, blockLength) with { Cache = cache, Seed = seed };
-            decoder.Decode([sample.PromptIds], options, new ThresholdPolicy(0), cancel: cancel);
-            if (filter is not null)
-                decoder.Decode([sample.PromptIds], options with { EndOfTextPrediction = true }, new FilterPolicy(filter.Filter, 0), cancel: cancel);
+            decoder.Decode([sample.PromptIds], options, everything, cancel: cancel);
+            if (filtered is not null)
+                decoder.Decode([sample.PromptIds], options with { EndOfTextPrediction = true }, filtered, cancel: cancel);
         }
     }
 
