@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Trains the embedded model (models/arith-llada) from scratch exactly as it was trained: one
 # `l2pd train-model` run whose defaults are the embedded recipe (word-level vocabulary of the
-# arithmetic task, d_model 128, 4 layers, 4 heads, MLP 256; two-step word problems with +, -, *,
-# operands up to 8, factors up to 4; 6,500 AdamW steps of 8,192 tokens at lr 2e-3 with a cosine
+# arithmetic task, d_model 256, 4 layers, 8 heads, MLP 512; 300,000 one- and two-step word problems
+# with +, -, *, operands up to 8, factors up to 4, each answer worded at random (line forms, operand
+# and step order, openers, closers); 6,000 AdamW steps of 8,192 tokens at lr 1.5e-3 with a cosine
 # schedule, linear layers multiplying in bf16 over fp32 weights (train-model --fp32 turns that off);
-# 15% of batches padded to long canvases up to 1,024 tokens, 20% "tight" batches whose
-# canvas ends right after the answer, as after an end-of-text prediction cut).
+# 15% of batches padded to long canvases up to 1,024 tokens, 20% "tight" batches whose canvas ends
+# right after the answer, as after an end-of-text prediction cut).
 # Rerun the same command after an interruption: it resumes from the last checkpoint (every 250 steps).
 # Usage: scripts/train-embedded-model.sh [out-dir]      (then copy out-dir into models/arith-llada)
 set -euo pipefail

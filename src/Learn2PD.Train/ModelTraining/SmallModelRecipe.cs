@@ -5,15 +5,16 @@ namespace Learn2PD.Train.ModelTraining;
 /// <summary>Everything that defines a small arithmetic LLaDA training run (the `train-model` command's settings).</summary>
 public sealed record SmallModelRecipe
 {
-    public int DModel { get; init; } = 128;
+    public int DModel { get; init; } = 256;
     public int Layers { get; init; } = 4;
-    public int Heads { get; init; } = 4;
-    public int MlpHidden { get; init; } = 256;
+    public int Heads { get; init; } = 8;
+    public int MlpHidden { get; init; } = 512;
     public int MaxSequenceLength { get; init; } = 2048;
     public ArithmeticTaskOptions Task { get; init; } = new();
-    public int TrainProblems { get; init; } = 100_000;
+    /// <summary>Each problem carries one drawn wording, so more problems show each question shape in more wordings.</summary>
+    public int TrainProblems { get; init; } = 300_000;
     public int ValidationProblems { get; init; } = 32;
-    /// <summary>The probe's canvas: 64 holds every answer (≤ 23 tokens) in two blocks at a quarter of gen 128's cost.</summary>
+    /// <summary>The probe's canvas: 64 holds every answer (≤ 46 tokens) in two blocks at a quarter of gen 128's cost.</summary>
     public int ValidationGenLength { get; init; } = 64;
     public int EvalEvery { get; init; } = 1000;
     public int CheckpointEvery { get; init; } = 250;

@@ -3,8 +3,8 @@ namespace Learn2PD.Train.ModelTraining;
 /// <summary>Settings of a from-scratch training run of a small LLaDA (validated by the CLI).</summary>
 public sealed record TrainModelOptions
 {
-    public int Steps { get; init; } = 6500;
-    public double LearningRate { get; init; } = 2e-3;
+    public int Steps { get; init; } = 6000;
+    public double LearningRate { get; init; } = 1.5e-3;
     public double MinLearningRate { get; init; } = 1e-4;
     public int WarmupSteps { get; init; } = 300;
     public double WeightDecay { get; init; } = 0.01;

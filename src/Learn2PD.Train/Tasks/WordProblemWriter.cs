@@ -3,8 +3,9 @@ using System.Text;
 namespace Learn2PD.Train.Tasks;
 
 /// <summary>
-/// Writes one word problem per draw. Every answer line reads "{who} has a op b = c {items}." where a and b
-/// are copied from the question or an earlier line, so a tiny model only has to copy and do one sum per line.
+/// Writes one word problem per draw. Every answer line does one sum "a op b = c" whose a and b are copied from
+/// the question or an earlier line, so a tiny model only has to copy and add up; <see cref="AnswerWording"/>
+/// words the lines, and independent steps come in either order.
 /// </summary>
 internal sealed class WordProblemWriter(ArithmeticTaskOptions options)
 {
@@ -51,17 +52,16 @@ internal sealed class WordProblemWriter(ArithmeticTaskOptions options)
         Person who = rng.Pick(Lexicon.People);
         Noun item = rng.Pick(Lexicon.Items);
         var question = new StringBuilder();
-        var lines = new List<string>();
-        int current;
+        int current, boxes = 0, each = 0;
         if (mulOpening)
         {
             Noun box = rng.Pick(Lexicon.Containers);
-            int boxes = rng.Next(2, MaxFactor), each = rng.Next(2, Max);
+            boxes = rng.Next(2, MaxFactor);
+            each = rng.Next(2, Max);
             current = boxes * each;
             question.Append(rng.Next(0, 1) == 0
                 ? $"{who.Name} has {box.Count(boxes)} with {item.Count(each)} in each."
                 : $"{who.Name} buys {box.Count(boxes)} of {item.Plural}. Each {box.Singular} has {item.Count(each)}.");
-            lines.Add(Line($"{who.Name} has", boxes, '*', each, current, item));
             steps--;
         }
         else
@@ -77,7 +77,9 @@ internal sealed class WordProblemWriter(ArithmeticTaskOptions options)
             question.Append(rng.Pick(openings));
         }
 
+        int start = current;
         var clauses = new List<string>();
+        var changes = new List<(char Op, int B)>();
         char lastOp = '*';
         for (int i = 0; i < steps; i++)
         {
@@ -90,10 +92,19 @@ internal sealed class WordProblemWriter(ArithmeticTaskOptions options)
                 ? [$"buys {b} more", $"finds {b} more", $"gets {b} more from {other}", $"wins {b} more"]
                 : [$"gives {b} to {other}", $"loses {b}", $"sells {b}", $"gives away {b}"];
             clauses.Add(rng.Pick(verbs));
-            int next = op == '+' ? current + b : current - b;
-            lines.Add(Line(lines.Count == 0 ? $"{who.Name} has" : $"Then {who.Subject} has", current, op, b, next, item));
-            current = next;
+            changes.Add((op, b));
+            current = op == '+' ? current + b : current - b;
             lastOp = op;
+        }
+
+        var lines = new List<SolutionStep>();
+        if (mulOpening) lines.Add(Step(who.Name, "has", boxes, '*', each, start, item));
+        int running = start;
+        foreach (var (op, b) in InSomeValidOrder(rng, start, changes))
+        {
+            int next = op == '+' ? running + b : running - b;
+            lines.Add(Step(lines.Count == 0 ? who.Name : $"then {who.Subject}", "has", running, op, b, next, item));
+            running = next;
         }
 
         if (clauses.Count > 0) question.Append(' ').Append(JoinClauses(rng, who, clauses));
@@ -103,7 +114,29 @@ internal sealed class WordProblemWriter(ArithmeticTaskOptions options)
                $"How many {item.Plural} does {who.Name} have in the end?"];
         if (lastOp == '-') asks.Add($"How many {item.Plural} does {who.Name} have left?");
         question.Append(' ').Append(rng.Pick(asks));
-        return Problem(question.ToString(), lines, current);
+        return Problem(rng, question.ToString(), lines, current);
+    }
+
+    /// <summary>
+    /// The changes in a random order whose running count never drops below 0 (take-away-then-add instead of
+    /// add-then-take-away, say): the same result through different intermediate numbers. The question's order
+    /// is the fallback, as it is always valid.
+    /// </summary>
+    private static List<(char Op, int B)> InSomeValidOrder(TaskRandom rng, int start, List<(char Op, int B)> changes)
+    {
+        var order = changes.ToList();
+        for (int i = order.Count - 1; i > 0; i--)
+        {
+            int j = rng.Next(0, i);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        int running = start;
+        foreach (var (op, b) in order)
+        {
+            running = op == '+' ? running + b : running - b;
+            if (running < 0) return changes;
+        }
+        return order;
     }
 
     private static string JoinClauses(TaskRandom rng, Person who, List<string> c)
@@ -130,7 +163,7 @@ internal sealed class WordProblemWriter(ArithmeticTaskOptions options)
             $"{a.Name} has {item.Count(x)}. {b.Name} has {item.Count(y)}. How many {item.Plural} do {a.Name} and {b.Name} have in total?",
             $"{a.Name} and {b.Name} collect {item.Plural}. {a.Name} has {item.Count(x)} and {b.Name} has {item.Count(y)}. How many {item.Plural} do they have altogether?",
         ];
-        return Problem(rng.Pick(questions), [Line("Together they have", x, '+', y, x + y, item)], x + y);
+        return Problem(rng, rng.Pick(questions), [Step("together they", "have", x, '+', y, x + y, item)], x + y);
     }
 
     // "Mia has 7 pencils and Leo has 3 pencils. How many more pencils does Mia have than Leo?"
@@ -138,16 +171,16 @@ internal sealed class WordProblemWriter(ArithmeticTaskOptions options)
     {
         (Person a, Person b, Noun item) = Cast(rng);
         int x = rng.Next(2, Max), y = rng.Next(1, x - 1), d = x - y;
-        string more = $"{a.Name} has {x} - {y} = {d} more {item.For(d)} than {b.Name}.";
-        string fewer = $"{b.Name} has {x} - {y} = {d} fewer {item.For(d)} than {a.Name}.";
-        (string Question, string Line)[] forms =
+        var more = new SolutionStep(a.Name, "has", x, '-', y, d, $"{d} more {item.For(d)} than {b.Name}");
+        var fewer = new SolutionStep(b.Name, "has", x, '-', y, d, $"{d} fewer {item.For(d)} than {a.Name}");
+        (string Question, SolutionStep Line)[] forms =
         [
             ($"{a.Name} has {item.Count(x)} and {b.Name} has {item.Count(y)}. How many more {item.Plural} does {a.Name} have than {b.Name}?", more),
             ($"{a.Name} has {item.Count(x)}, but {b.Name} only has {item.Count(y)}. How many more {item.Plural} does {a.Name} have?", more),
             ($"{a.Name} has {item.Count(x)}. {b.Name} has {item.Count(y)}. How many fewer {item.Plural} does {b.Name} have than {a.Name}?", fewer),
         ];
         var (question, line) = rng.Pick(forms);
-        return Problem(question, [line], d);
+        return Problem(rng, question, [line], d);
     }
 
     // "Mia has 4 pencils. Leo has 3 more pencils than Mia. How many pencils do they have together?"
@@ -174,7 +207,7 @@ internal sealed class WordProblemWriter(ArithmeticTaskOptions options)
             $"How many {item.Plural} do they have altogether?",
         ];
         string question = $"{a.Name} has {item.Count(x)}. {relation} {rng.Pick(asks)}";
-        return Problem(question, [Line($"{b.Name} has", x, op, y, r, item), Line("Together they have", x, '+', r, x + r, item)], x + r);
+        return Problem(rng, question, [Step(b.Name, "has", x, op, y, r, item), Step("together they", "have", x, '+', r, x + r, item)], x + r);
     }
 
     private static (Person A, Person B, Noun Item) Cast(TaskRandom rng)
@@ -192,9 +225,9 @@ internal sealed class WordProblemWriter(ArithmeticTaskOptions options)
         }
     }
 
-    private static string Line(string subjectVerb, int a, char op, int b, int c, Noun item) =>
-        $"{subjectVerb} {a} {op} {b} = {item.Count(c)}.";
+    private static SolutionStep Step(string subject, string verb, int a, char op, int b, int c, Noun item) =>
+        new(subject, verb, a, op, b, c, item.Count(c));
 
-    private static GsmProblem Problem(string question, List<string> lines, int result) =>
-        new(question, string.Join('\n', lines) + $"\n#### {result}");
+    private static GsmProblem Problem(TaskRandom rng, string question, List<SolutionStep> lines, int result) =>
+        new(question, AnswerWording.Write(rng, lines, result));
 }
