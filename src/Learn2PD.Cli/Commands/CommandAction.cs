@@ -42,6 +42,13 @@ internal static class CommandAction
         }
     }
 
+    /// <summary>An option given on the command line although the chosen setting does not use it is an error naming both.</summary>
+    public static void RequireFor(ParseResult parse, Option option, bool used, string needs)
+    {
+        if (!used && parse.GetResult(option) is { Implicit: false })
+            throw new Learn2PdException($"{option.Name} is only used with {needs}; remove it or add {needs}");
+    }
+
     // A message quoting a damaged file (a JSON reader's excerpt, say) can hold line breaks; the error stays one line.
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Learn2PD.Cli.Reports;
+using Learn2PD.Eval.Reports;
 using Learn2PD.Cli.Terminal;
 using Learn2PD.Core;
 using Learn2PD.Core.Decoding;
@@ -58,11 +58,11 @@ internal static class DecodeCommand
         {
             var policyKind = parse.GetValue(policy);
             // Options the chosen policy would ignore are mistakes, not no-ops.
-            RequireFor(parse, threshold, policyKind == PolicyKind.Threshold, "--policy threshold");
-            RequireFor(parse, filter, policyKind == PolicyKind.Filter, "--policy filter");
-            RequireFor(parse, acceptThreshold, policyKind == PolicyKind.Filter, "--policy filter");
-            RequireFor(parse, referenceIds, policyKind == PolicyKind.Oracle, "--policy oracle");
-            RequireFor(parse, reference, parse.GetValue(eotp) && parse.GetValue(cache) == CacheKind.Dual, "--eotp --cache dual");
+            CommandAction.RequireFor(parse, threshold, policyKind == PolicyKind.Threshold, "--policy threshold");
+            CommandAction.RequireFor(parse, filter, policyKind == PolicyKind.Filter, "--policy filter");
+            CommandAction.RequireFor(parse, acceptThreshold, policyKind == PolicyKind.Filter, "--policy filter");
+            CommandAction.RequireFor(parse, referenceIds, policyKind == PolicyKind.Oracle, "--policy oracle");
+            CommandAction.RequireFor(parse, reference, parse.GetValue(eotp) && parse.GetValue(cache) == CacheKind.Dual, "--eotp --cache dual");
             int gen = parse.GetValue(genLength);
             var options = new DecodeOptions
             {
@@ -90,7 +90,7 @@ internal static class DecodeCommand
             bool many = parse.GetValue(input) is not null;
             string outputKind = parse.GetValue(output)!;
             if (many != (outputKind == "jsonl")) throw new Learn2PdException(many ? "--input writes one line per prompt: add --output jsonl" : "--output jsonl goes with --input FILE.jsonl");
-            RequireFor(parse, batchSize, many, "--input");
+            CommandAction.RequireFor(parse, batchSize, many, "--input");
             if (parse.GetValue(batchSize) < 1) throw new Learn2PdException($"--batch-size must be positive (got {parse.GetValue(batchSize)})");
             if (many && (parse.GetValue(stream) || parse.GetValue(traceHtml) is not null))
                 throw new Learn2PdException("--stream and --trace-html show one decode: use them with --prompt or --prompt-ids");
@@ -104,8 +104,8 @@ internal static class DecodeCommand
             var loaded = model.Load(parse, device, dtype);
             var config = loaded.Model.Config;
             var prompts = many
-                ? PromptFile.Read(parse.GetValue(input)!).Select(line => PromptTokens(line.Text, parse.GetValue(chat), line.Ids, loaded.Tokenizer, config, model.IsEmbedded(parse), $"{parse.GetValue(input)}:{line.Line}", io.Error)).ToArray()
-                : [PromptTokens(parse.GetValue(prompt), parse.GetValue(chat), parse.GetValue(promptIds) is { } ids ? Tokenization.ParseIds(ids, "--prompt-ids") : null, loaded.Tokenizer, config, model.IsEmbedded(parse), parse.GetValue(prompt) is null ? "--prompt-ids" : "--prompt", io.Error)];
+                ? PromptFile.Read(parse.GetValue(input)!).Select(line => PromptInput.Tokens(line.Text, parse.GetValue(chat), line.Ids, loaded.Tokenizer, config, model.IsEmbedded(parse), $"{parse.GetValue(input)}:{line.Line}", io.Error)).ToArray()
+                : [PromptInput.Tokens(parse.GetValue(prompt), parse.GetValue(chat), parse.GetValue(promptIds) is { } ids ? Tokenization.ParseIds(ids, "--prompt-ids") : null, loaded.Tokenizer, config, model.IsEmbedded(parse), parse.GetValue(prompt) is null ? "--prompt-ids" : "--prompt", io.Error)];
             if (prompts.Max(p => p.Length) + gen > config.MaxSequenceLength)
                 throw new Learn2PdException($"prompt ({prompts.Max(p => p.Length)} tokens) + --gen-length {gen} exceeds the model's maximum length {config.MaxSequenceLength}");
 
@@ -135,65 +135,14 @@ internal static class DecodeCommand
             if (parse.GetValue(traceHtml) is string htmlPath)
                 TraceHtml.Write(htmlPath, traced, rows[0].Row, loaded.Tokenizer, config, method.Id, gen);
 
-            string cacheName = options.Cache.ToString().ToLowerInvariant();
-            foreach (var (row, seconds) in rows)
-            {
-                string text = loaded.Tokenizer?.Decode(row.AnswerIds.Select(id => (int)id), skipSpecialTokens: true) ?? "";
-                int tokens = row.AnswerIds.Count(id => id != config.EosTokenId);
-                if (outputKind is "json" or "jsonl")
-                {
-                    var json = new JsonObject
-                    {
-                        ["ids"] = new JsonArray(row.AnswerIds.Select(id => (JsonNode)id).ToArray()),
-                        ["text"] = text,
-                        ["nfe"] = row.Nfe,
-                        ["tokens"] = tokens,
-                        ["seconds"] = Math.Round(seconds, 4),
-                        ["tokens_per_second"] = Math.Round(tokens / Math.Max(seconds, 1e-9), 2),
-                        ["policy"] = parse.GetValue(policy).ToString().ToLowerInvariant(),
-                        ["cache"] = cacheName,
-                        ["eotp"] = options.EndOfTextPrediction,
-                    };
-                    if (many) json["batch_size"] = parse.GetValue(batchSize);
-                    io.Out.WriteLine(json.ToJsonString(OutputJson));
-                }
-                else
-                {
-                    io.Out.WriteLine(loaded.Tokenizer is null ? string.Join(",", row.AnswerIds) : text);
-                    io.Out.WriteLine(FormattableString.Invariant(
-                        $"[NFE {row.Nfe} | {tokens} tokens | {seconds:F2} s | {tokens / Math.Max(seconds, 1e-9):F1} tokens/s | {parse.GetValue(policy).ToString().ToLowerInvariant()}{(options.EndOfTextPrediction ? "+eotp" : "")}, cache {cacheName}]"));
-                }
-            }
+            var format = new DecodeOutput(outputKind != "text", loaded.Tokenizer, config.EosTokenId, parse.GetValue(policy).ToString().ToLowerInvariant(),
+                options.EndOfTextPrediction, options.Cache, many ? parse.GetValue(batchSize) : null);
+            foreach (var (row, seconds) in rows) format.Write(io.Out, row, seconds);
             return 0;
         });
         return command;
     }
 
-    /// <summary>An option given on the command line although the chosen setting does not use it is an error naming both.</summary>
-    private static void RequireFor(ParseResult parse, Option option, bool used, string needs)
-    {
-        if (!used && parse.GetResult(option) is { Implicit: false })
-            throw new Learn2PdException($"{option.Name} is only used with {needs}; remove it or add {needs}");
-    }
-
-    /// <summary>Token ids of a prompt: ids as given (checked), or text through the tokenizer (and chat template).</summary>
-    private static int[] PromptTokens(string? text, bool chat, IReadOnlyList<int>? ids, LLaDATokenizer? tokenizer, LLaDAConfig config, bool embedded, string what, TextWriter warnings)
-    {
-        if (ids is not null) return PromptIds.Prompt(ids, config, what);
-        if (string.IsNullOrWhiteSpace(text)) throw new Learn2PdException($"{what} is empty");
-        if (tokenizer is null) throw new Learn2PdException("this model has no tokenizer.json: pass --prompt-ids instead of --prompt");
-        // The embedded model was trained on lm-eval's GSM8K format: a bare question gets that frame.
-        int[] encoded = new PromptEncoder(tokenizer, chat ? ChatMode.On : ChatMode.Off).Encode(embedded ? EmbeddedModel.FrameQuestion(text) : text, what);
-        var unknown = embedded ? EmbeddedModel.UnknownWords(tokenizer, text, encoded) : [];
-        if (unknown.Count > 0)
-            warnings.WriteLine($"warning: {what}: the embedded model does not know {string.Join(", ", unknown.Select(w => $"'{w}'"))}; it knows its arithmetic task's words only (`l2pd export-task` shows its problems), so the answer may be wrong");
-        return encoded;
-    }
-
-    /// <summary>Answer lines with text as written ("+" stays "+").</summary>
-    private static readonly JsonSerializerOptions OutputJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Trace lines in snake_case, like every other JSON l2pd writes.</summary>
     private static readonly JsonSerializerOptions TraceJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Learn2PD.Cli.Reports;
+using Learn2PD.Eval.Reports;
 using Learn2PD.Cli.Terminal;
 using Learn2PD.Core;
 using Learn2PD.Core.Decoding;

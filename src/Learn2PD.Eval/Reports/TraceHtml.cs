@@ -6,14 +6,14 @@ using Learn2PD.Core.Decoding;
 using Learn2PD.Core.Model;
 using Learn2PD.Core.Text;
 
-namespace Learn2PD.Cli.Reports;
+namespace Learn2PD.Eval.Reports;
 
 /// <summary>
 /// `decode --trace-html`: one self-contained HTML page (no scripts or network) showing how the canvas
 /// filled: the answer with each token coloured by the forward that committed it, the end-of-text cut,
 /// and a table of every step's commits.
 /// </summary>
-internal static class TraceHtml
+public static class TraceHtml
 {
     public static void Write(string path, IReadOnlyList<StepTrace> steps, RowResult row, LLaDATokenizer? tokenizer, LLaDAConfig config,
         string method, int genLength)

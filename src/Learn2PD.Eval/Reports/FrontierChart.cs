@@ -3,13 +3,13 @@ using Learn2PD.Eval;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
-namespace Learn2PD.Cli.Reports;
+namespace Learn2PD.Eval.Reports;
 
 /// <summary>
 /// frontier-GEN.png: one curve per method family (accuracy against NFE speed-up, log x), each point
 /// labelled with its parameter where the label fits, the baseline and the oracle as reference marks.
 /// </summary>
-internal static class FrontierChart
+public static class FrontierChart
 {
     public static string FileName(int genLength) => $"frontier-{genLength}.png";
 

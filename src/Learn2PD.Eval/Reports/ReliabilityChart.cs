@@ -1,13 +1,13 @@
 using Learn2PD.Train.FilterTraining;
 using ScottPlot;
 
-namespace Learn2PD.Cli.Reports;
+namespace Learn2PD.Eval.Reports;
 
 /// <summary>
 /// FILTER.reliability.png: the filter's predicted probability against how often such predictions were
 /// right, on held-out masked positions (a calibrated filter lies on the diagonal), with the count per bin.
 /// </summary>
-internal static class ReliabilityChart
+public static class ReliabilityChart
 {
     public static void Write(string path, TrainFilterReport report, int width = 700, int height = 600)
     {

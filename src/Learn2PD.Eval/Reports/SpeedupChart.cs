@@ -3,13 +3,13 @@ using Learn2PD.Eval;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
-namespace Learn2PD.Cli.Reports;
+namespace Learn2PD.Eval.Reports;
 
 /// <summary>
 /// speedup.png: accuracy against NFE speed-up over the baseline, one colour and marker per generation
 /// length, each point labelled with its method where the label does not overlap another. The speed-up axis is logarithmic (methods span 1× to ~100×).
 /// </summary>
-internal static class SpeedupChart
+public static class SpeedupChart
 {
     private static readonly MarkerShape[] Shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond];
 

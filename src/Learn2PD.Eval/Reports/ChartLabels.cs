@@ -1,6 +1,6 @@
 using ScottPlot;
 
-namespace Learn2PD.Cli.Reports;
+namespace Learn2PD.Eval.Reports;
 
 /// <summary>
 /// Places point labels so that none overlaps another label or a marker: each label tries the spots
