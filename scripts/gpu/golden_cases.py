@@ -10,7 +10,7 @@ for c in cases:
             "--prompt-ids", ",".join(map(str, c["prompt_ids"])), "--gen-length", str(c["gen_length"]),
             "--block-length", str(c["block_length"]), "--steps", str(c["steps"]), "--policy", c["policy"],
             "--cache", c["cache"], "--output", "json"]
-    if c["eotp"]: args.append("--eotp")
+    if c["eotp"]: args += ["--eotp", "--eotp-rule", "paper"]
     if "threshold" in c: args += ["--threshold", str(c["threshold"])]
     if "accept_thres" in c: args += ["--filter", f"{golden}/llada-tiny/filter.safetensors", "--accept-threshold", str(c["accept_thres"])]
     if c.get("cfg_scale", 0) > 0: args += ["--cfg-scale", str(c["cfg_scale"])]

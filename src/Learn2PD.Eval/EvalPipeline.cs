@@ -66,6 +66,8 @@ public static class EvalPipeline
             FewShotData = request.Data.FewShotPath is { } f ? Path.GetFullPath(f) : null,
             ChatTemplate = new Core.Text.PromptEncoder(tokenizer, request.Data.Chat).UsesChatTemplate,
             BlockLength = request.BlockLength,
+            EndOfTextRule = request.EndOfTextRule.ToString().ToLowerInvariant(),
+            EndOfTextConfidence = request.EndOfTextRule == EndOfTextRule.Confident ? request.EndOfTextConfidence : null,
             Seed = request.Seed,
             Device = request.Device.Trim().ToLowerInvariant(),
             DType = request.DType.Trim().ToLowerInvariant(),
@@ -81,7 +83,8 @@ public static class EvalPipeline
 
         if (pending > 0)
         {
-            var runner = new EvalRunner(new BlockDecoder(loaded.Model), tokenizer, filter, request.BlockLength, request.Seed);
+            var runner = new EvalRunner(new BlockDecoder(loaded.Model), tokenizer, filter, request.BlockLength, request.Seed,
+                request.EndOfTextRule, request.EndOfTextConfidence);
             var clock = Stopwatch.StartNew();
             try
             {

@@ -25,6 +25,9 @@ public sealed record EvalRequest
     public IReadOnlyList<DecodingMethod> Sweep { get; init; } = [];
     public required IReadOnlyList<LengthPlan> Lengths { get; init; }
     public int BlockLength { get; init; } = 32;
+    /// <summary>The end-of-text rule of every method with end-of-text prediction (<c>--eotp-rule</c>, <c>--eotp-confidence</c>).</summary>
+    public EndOfTextRule EndOfTextRule { get; init; } = EndOfTextRule.Confident;
+    public double EndOfTextConfidence { get; init; } = DecodeOptions.DefaultEndOfTextConfidence;
     public EvalDataOptions Data { get; init; } = new();
     public EvalMetric Metric { get; init; } = EvalMetric.Strict;
     public string OutDirectory { get; init; } = Path.Combine("runs", "eval");

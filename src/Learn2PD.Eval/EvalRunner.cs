@@ -25,9 +25,14 @@ public sealed class EvalRunner
     private readonly LoadedFilter? filter;
     private readonly int blockLength;
     private readonly ulong seed;
+    private readonly EndOfTextRule endOfTextRule;
+    private readonly double endOfTextConfidence;
 
-    public EvalRunner(BlockDecoder decoder, LLaDATokenizer tokenizer, LoadedFilter? filter, int blockLength, ulong seed)
+    public EvalRunner(BlockDecoder decoder, LLaDATokenizer tokenizer, LoadedFilter? filter, int blockLength, ulong seed,
+        EndOfTextRule endOfTextRule = EndOfTextRule.Confident, double endOfTextConfidence = DecodeOptions.DefaultEndOfTextConfidence)
     {
+        this.endOfTextRule = endOfTextRule;
+        this.endOfTextConfidence = endOfTextConfidence;
         this.decoder = decoder;
         this.tokenizer = tokenizer;
         this.filter = filter;
@@ -111,7 +116,10 @@ public sealed class EvalRunner
         var policy = method.CreatePolicy(new PolicyInputs(filter, reference is null ? null : [reference], endOfText));
         // The oracle decodes only the blocks up to the reference's end of text (a perfect end-of-text prediction).
         int length = reference is null ? genLength : OraclePolicy.ReferenceLength(reference, endOfText, blockLength, genLength);
-        var options = method.Configure(DecodeOptions.Baseline(length, blockLength) with { Seed = seed });
+        var options = method.Configure(DecodeOptions.Baseline(length, blockLength) with
+        {
+            Seed = seed, EndOfTextRule = endOfTextRule, EndOfTextConfidence = endOfTextConfidence,
+        });
 
         var result = decoder.Decode([sample.PromptIds], options, policy, cancel: cancel);
 

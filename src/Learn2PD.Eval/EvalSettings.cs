@@ -28,6 +28,10 @@ public sealed record EvalSettings
     public string? FewShotData { get; init; }
     public bool ChatTemplate { get; init; }
     public required int BlockLength { get; init; }
+    /// <summary>"confident" or "paper" (<see cref="Learn2PD.Core.Decoding.EndOfTextRule"/>).</summary>
+    public string EndOfTextRule { get; init; } = "confident";
+    /// <summary>The confidence a masked end-of-text prediction needs under the confident rule; null under the paper's.</summary>
+    public double? EndOfTextConfidence { get; init; }
     public required ulong Seed { get; init; }
     public required string Device { get; init; }
     [System.Text.Json.Serialization.JsonPropertyName("dtype")]

@@ -31,10 +31,10 @@ public sealed class ServedModel : IDisposable
 
     /// <summary>The name clients pass as <c>model</c>: the model directory's name.</summary>
     public string Id { get; }
-    public LLaDAModelLM Model { get; }
+    public DiffusionModel Model { get; }
     public LLaDATokenizer Tokenizer { get; }
     public LoadedFilter? Filter { get; }
-    public LLaDAConfig Config => Model.Config;
+    public ModelConfig Config => Model.Config;
 
     /// <summary>The method of a request that names no policy (<see cref="ServeDefaults.Method"/>).</summary>
     public DecodingMethod DefaultMethod => ServeDefaults.Method(Filter is not null);

@@ -68,12 +68,12 @@ internal static class BenchCommand
         return command;
     }
 
-    private static LLaDAModelLM Build(string? dir, string? preset, string? configPath, ScalarType dtype, Device device)
+    private static DiffusionModel Build(string? dir, string? preset, string? configPath, ScalarType dtype, Device device)
     {
         if (dir != null) return PretrainedModel.Load(dir, dtype, device).Model;
-        var config = configPath != null ? LLaDAConfigJson.Load(configPath) : ForwardBenchmark.Preset(preset!);
+        var config = configPath != null ? ModelConfigJson.Load(configPath) : ForwardBenchmark.Preset(preset!);
         // Random weights straight on the device: the shape is what costs time, not the values.
-        var model = new LLaDAModelLM(config, device, dtype);
+        var model = DiffusionModel.Create(config, device, dtype);
         model.eval();
         return model;
     }

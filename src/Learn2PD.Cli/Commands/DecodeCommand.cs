@@ -19,13 +19,22 @@ internal static class DecodeCommand
         var model = new ModelOptions();
         var runtime = new RuntimeOptions();
         var seed = SeedOption.Create();
+        var endOfText = new EndOfTextOptions();
         var prompt = new Option<string?>("--prompt") { Description = "Prompt text, through the model's tokenizer (the embedded model frames a bare question as \"Question: ...\\nAnswer:\")" };
         var chat = new Option<bool>("--chat") { Description = "Wrap --prompt in the model's chat template (instruct models)" };
         var promptIds = new Option<string?>("--prompt-ids") { Description = "Prompt as comma-separated token ids, e.g. 1,2,3 (no tokenizer needed)" };
         var genLength = new Option<int>("--gen-length") { Description = "Tokens to generate (a multiple of --block-length)", DefaultValueFactory = _ => 256 };
         var blockLength = new Option<int>("--block-length") { Description = "Block size of semi-autoregressive decoding", DefaultValueFactory = _ => 32 };
         var steps = new Option<int?>("--steps") { Description = "Steps of the fixed schedule, split evenly over blocks (default: --gen-length, one token per step)" };
-        var policy = new Option<PolicyKind>("--policy") { Description = "fixed (LLaDA), threshold (Fast-dLLM), filter (Learn2PD) or oracle (upper bound)", DefaultValueFactory = _ => PolicyKind.Fixed };
+        var policy = new Option<string>("--policy")
+        {
+            Description = "fixed (LLaDA), threshold (Fast-dLLM), filter (Learn2PD), oracle (upper bound), or one of Dream's own: "
+                + string.Join(", ", DreamAlgorithm.All.Select(a => $"{a.Name} ({a.Description})")),
+            DefaultValueFactory = _ => "fixed",
+        };
+        policy.AcceptOnlyFromAmong([.. PolicyNames, .. DreamAlgorithm.All.Select(a => a.Name)]);
+        var topP = new Option<double?>("--top-p") { Description = "Dream's nucleus filter before the softmax: changes confidences, not the argmax" };
+        var topK = new Option<int?>("--top-k") { Description = "Dream's top-k filter before the softmax: changes confidences, not the argmax" };
         var threshold = new Option<double>("--threshold") { Description = "Confidence threshold τ of --policy threshold", DefaultValueFactory = _ => ThresholdPolicy.FastDllmThreshold };
         var filter = new Option<string?>("--filter") { Description = "Learn2PD filter for --policy filter (.safetensors or the authors' .pth); default: the embedded model's filter" };
         var acceptThreshold = new Option<double?>("--accept-threshold") { Description = $"τ_f of --policy filter (default: the filter's suggested value, else {FilterLoader.DefaultAcceptThreshold})" };
@@ -50,13 +59,15 @@ internal static class DecodeCommand
         var command = new Command("decode", "Decode one prompt with a commit policy (fixed, threshold, filter, oracle), optional EoTP and KV cache")
         {
             prompt, chat, promptIds, genLength, blockLength, steps, policy, threshold, filter, acceptThreshold, referenceIds,
-            eotp, cache, reference, refinement, remasking, temperature, cfgScale, input, batchSize, output, stream, trace, traceHtml, seed,
+            eotp, cache, reference, refinement, remasking, temperature, cfgScale, topP, topK, input, batchSize, output, stream, trace, traceHtml, seed,
         };
         model.AddTo(command);
         runtime.AddTo(command);
+        endOfText.AddTo(command);
         CommandAction.Set(command, (parse, io) =>
         {
-            var policyKind = parse.GetValue(policy);
+            var algorithm = DreamAlgorithm.Find(parse.GetValue(policy)!);
+            var policyKind = algorithm?.Policy ?? Enum.Parse<PolicyKind>(parse.GetValue(policy)!, ignoreCase: true);
             // Options the chosen policy would ignore are mistakes, not no-ops.
             CommandAction.RequireFor(parse, threshold, policyKind == PolicyKind.Threshold, "--policy threshold");
             CommandAction.RequireFor(parse, filter, policyKind == PolicyKind.Filter, "--policy filter");
@@ -64,20 +75,26 @@ internal static class DecodeCommand
             CommandAction.RequireFor(parse, referenceIds, policyKind == PolicyKind.Oracle, "--policy oracle");
             CommandAction.RequireFor(parse, reference, parse.GetValue(eotp) && parse.GetValue(cache) == CacheKind.Dual, "--eotp --cache dual");
             int gen = parse.GetValue(genLength);
+            var (rule, ruleConfidence) = endOfText.Read(parse, parse.GetValue(eotp), "--eotp");
             var options = new DecodeOptions
             {
                 GenLength = gen,
                 BlockLength = parse.GetValue(blockLength),
                 Steps = parse.GetValue(steps) ?? gen,
                 EndOfTextPrediction = parse.GetValue(eotp),
+                EndOfTextRule = rule,
+                EndOfTextConfidence = ruleConfidence,
                 Cache = parse.GetValue(cache),
                 TrimCacheAtCut = !parse.GetValue(reference),
                 Refinement = parse.GetValue(refinement) == "do-while" ? RefinementLoop.DoWhile : RefinementLoop.CheckFirst,
                 Remasking = parse.GetValue(remasking) == "random" ? Remasking.Random : Remasking.LowConfidence,
                 Temperature = parse.GetValue(temperature),
                 CfgScale = parse.GetValue(cfgScale),
+                TopP = parse.GetValue(topP),
+                TopK = parse.GetValue(topK),
                 Seed = parse.GetValue(seed),
-            }.Validate();
+            };
+            options = (algorithm?.Configure(options) ?? options).Validate();
             double? parameter = policyKind switch
             {
                 PolicyKind.Threshold => DecodingMethods.CheckParameter(parse.GetValue(threshold), "--threshold"),
@@ -128,20 +145,23 @@ internal static class DecodeCommand
                 IReadOnlyList<long[]>? batchReferences = policyKind != PolicyKind.Oracle ? null
                     : references is not null ? [references]
                     : OraclePolicy.BaselineReferences(decoder, batch, options);
-                var result = decoder.Decode(batch, options, method.CreatePolicy(new PolicyInputs(filterInput, batchReferences, config.EosTokenId)), onStep);
+                var result = decoder.Decode(batch, options, method.CreatePolicy(new PolicyInputs(filterInput, batchReferences, config.EosTokenId, options.Seed)), onStep);
                 rows.AddRange(result.Rows.Select(r => (r, result.Elapsed.TotalSeconds)));
             }
             canvas?.Finish();
             if (parse.GetValue(traceHtml) is string htmlPath)
                 TraceHtml.Write(htmlPath, traced, rows[0].Row, loaded.Tokenizer, config, method.Id, gen);
 
-            var format = new DecodeOutput(outputKind != "text", loaded.Tokenizer, config.EosTokenId, parse.GetValue(policy).ToString().ToLowerInvariant(),
+            var format = new DecodeOutput(outputKind != "text", loaded.Tokenizer, config.EosTokenId, parse.GetValue(policy)!.ToLowerInvariant(),
                 options.EndOfTextPrediction, options.Cache, many ? parse.GetValue(batchSize) : null);
             foreach (var (row, seconds) in rows) format.Write(io.Out, row, seconds);
             return 0;
         });
         return command;
     }
+
+    /// <summary>The policies of this project's own methods, as <c>--policy</c> spells them.</summary>
+    private static readonly string[] PolicyNames = ["fixed", "threshold", "filter", "oracle"];
 
     /// <summary>Trace lines in snake_case, like every other JSON l2pd writes.</summary>
     private static readonly JsonSerializerOptions TraceJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

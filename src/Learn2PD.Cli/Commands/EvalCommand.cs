@@ -32,6 +32,7 @@ internal static class EvalCommand
         var model = new ModelOptions();
         var runtime = new RuntimeOptions();
         var seed = SeedOption.Create("few-shot draws, sampling");
+        var endOfText = new EndOfTextOptions();
         var filter = new Option<string?>("--filter") { Description = "Learn2PD filter (.safetensors or .pth; default: filter.safetensors in the model directory)" };
         var acceptThreshold = new Option<double?>("--accept-threshold") { Description = "τ_f of l2p methods without @ (default: suggested_threshold in the filter's .json sidecar, else 0.9)" };
         var data = new Option<string?>("--data") { Description = "JSONL data: GSM8K {\"question\", \"answer\"} (lm-eval gsm8k prompt and scorers) or {\"prompt\", \"answer\"} (exact match of the trimmed generation)" };
@@ -62,20 +63,26 @@ internal static class EvalCommand
         command.Subcommands.Add(MergeCommand());
         model.AddTo(command);
         runtime.AddTo(command);
+        endOfText.AddTo(command);
         CommandAction.Set(command, (parse, io) =>
         {
             if (parse.GetValue(task) is not null && parse.GetValue(data) is not null) throw new Learn2PdException("pass --task or --data, not both");
             int block = parse.GetValue(blockLength);
+            // With --sweep, --methods adds to the sweep only when given.
+            var methodList = EvalRequest.ParseMethods(parse.GetResult(sweep) is not null && parse.GetResult(methods) is null or { Implicit: true }
+                ? DecodingMethods.BaselineName : parse.GetValue(methods)!);
+            var sweepList = parse.GetResult(sweep) is null ? [] : EvalRequest.ParseSweep(parse.GetValue(sweep));
+            var (rule, ruleConfidence) = endOfText.Read(parse, methodList.Concat(sweepList).Any(m => m.EndOfTextPrediction), "a method with end-of-text prediction");
             var request = new EvalRequest
             {
                 ModelDirectory = model.Directory(parse),
                 EmbeddedModel = model.IsEmbedded(parse),
                 FilterPath = parse.GetValue(filter),
                 AcceptThreshold = parse.GetValue(acceptThreshold),
-                // With --sweep, --methods adds to the sweep only when given.
-                Methods = EvalRequest.ParseMethods(parse.GetResult(sweep) is not null && parse.GetResult(methods) is null or { Implicit: true }
-                    ? DecodingMethods.BaselineName : parse.GetValue(methods)!),
-                Sweep = parse.GetResult(sweep) is null ? [] : EvalRequest.ParseSweep(parse.GetValue(sweep)),
+                Methods = methodList,
+                Sweep = sweepList,
+                EndOfTextRule = rule,
+                EndOfTextConfidence = ruleConfidence,
                 Lengths = EvalRequest.ParseLengths(parse.GetValue(genLength)!, parse.GetValue(limit), block),
                 BlockLength = block,
                 Data = new EvalDataOptions

@@ -33,13 +33,13 @@ internal static class InspectCommand
 
     internal static int Run(string directory, TextWriter output, bool load = false, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
-        var config = LLaDAConfigJson.Load(directory);
+        var config = ModelConfigJson.Load(directory);
         var skeleton = PretrainedModel.Skeleton(config, Path.Combine(directory, "config.json"), dtype);
         long implied = skeleton.ParameterCount();
         int impliedTensors = skeleton.named_parameters().Count();
 
         Line(output, $"model directory   {Path.GetFullPath(directory)}");
-        Line(output, $"architecture      LLaDA: d_model {config.DModel}, {config.NLayers} layers, {config.NHeads} heads ({config.NKvHeads} kv, head size {config.HeadDim}), mlp {config.MlpHiddenSize}");
+        Line(output, $"architecture      {config.Family}: d_model {config.DModel}, {config.NLayers} layers, {config.NHeads} heads ({config.NKvHeads} kv, head size {config.HeadDim}{(config.QkvBias ? ", q/k/v bias" : "")}), mlp {config.MlpHiddenSize}");
         Line(output, $"vocabulary        {config.VocabSize} tokens, {config.EmbeddingSize} logits, mask {config.MaskTokenId}, end-of-text {config.EosTokenId}, weight tying {(config.WeightTying ? "on" : "off")}");
         Line(output, $"positions         up to {config.MaxSequenceLength}, RoPE θ {config.RopeTheta}, RMSNorm ε {config.RmsNormEps}");
         Line(output, $"parameters        {implied:N0} in {impliedTensors} tensors (from config.json)");

@@ -8,7 +8,7 @@ namespace Learn2PD.Cli.Commands;
 internal static class PromptInput
 {
     /// <summary>Token ids of a prompt: ids as given (checked), or text through the tokenizer (and chat template).</summary>
-    public static int[] Tokens(string? text, bool chat, IReadOnlyList<int>? ids, LLaDATokenizer? tokenizer, LLaDAConfig config, bool embedded, string what, TextWriter warnings)
+    public static int[] Tokens(string? text, bool chat, IReadOnlyList<int>? ids, LLaDATokenizer? tokenizer, ModelConfig config, bool embedded, string what, TextWriter warnings)
     {
         if (ids is not null) return PromptIds.Prompt(ids, config, what);
         if (string.IsNullOrWhiteSpace(text)) throw new Learn2PdException($"{what} is empty");

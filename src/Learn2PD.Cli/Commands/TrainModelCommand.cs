@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Learn2PD.Cli.Terminal;
 using Learn2PD.Core;
+using Learn2PD.Core.Model;
 using Learn2PD.Train.ModelTraining;
 using Learn2PD.Train.Tasks;
 
 namespace Learn2PD.Cli.Commands;
 
-/// <summary>`l2pd train-model`: trains the small arithmetic LLaDA from scratch into a model directory.</summary>
+/// <summary>`l2pd train-model`: trains a small arithmetic LLaDA (or Dream) from scratch into a model directory.</summary>
 internal static class TrainModelCommand
 {
     public static Command Create()
@@ -16,6 +17,8 @@ internal static class TrainModelCommand
         var training0 = recipe0.Training;
         var output = new Option<string>("--out") { Description = "Model directory to write (HF layout: config.json, model.safetensors, tokenizer.json)", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => training0.Steps };
+        var architecture = new Option<string>("--architecture") { Description = "llada (the embedded model's) or dream (Qwen2 blocks with q/k/v biases, each position predicted from its left neighbour)", DefaultValueFactory = _ => "llada" };
+        architecture.AcceptOnlyFromAmong("llada", "dream");
         var dModel = new Option<int>("--d-model") { Description = "Hidden size", DefaultValueFactory = _ => recipe0.DModel };
         var layers = new Option<int>("--layers") { Description = "Transformer blocks", DefaultValueFactory = _ => recipe0.Layers };
         var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => recipe0.Heads };
@@ -24,6 +27,7 @@ internal static class TrainModelCommand
         var batchTokens = new Option<int>("--batch-tokens") { Description = "Tokens per batch (rows = tokens / sequence length)", DefaultValueFactory = _ => training0.TokensPerBatch };
         var longFraction = new Option<double>("--long-fraction") { Description = "Share of batches padded to long generation lengths (up to --long-gen-length)", DefaultValueFactory = _ => training0.LongFraction };
         var tightFraction = new Option<double>("--tight-fraction") { Description = "Share of batches whose canvas ends 0-8 tokens after the answer, as after an end-of-text prediction cut (0 = none)", DefaultValueFactory = _ => training0.TightFraction };
+        var blockwiseFraction = new Option<double>("--blockwise-fraction") { Description = "Share of rows laid out as block-by-block decoding sees them: earlier answer blocks clean, one block noised, later ones masked (0 = none)", DefaultValueFactory = _ => training0.BlockwiseFraction };
         var longGen = new Option<int>("--long-gen-length") { Description = "Longest generation length trained on", DefaultValueFactory = _ => training0.LongGenLength };
         var problems = new Option<int>("--train-problems") { Description = "Distinct training problems to draw", DefaultValueFactory = _ => recipe0.TrainProblems };
         var maxOperand = new Option<int>("--max-operand") { Description = "Task difficulty: largest operand", DefaultValueFactory = _ => new ArithmeticTaskOptions().MaxOperand };
@@ -40,9 +44,9 @@ internal static class TrainModelCommand
         var fp32 = new Option<bool>("--fp32") { Description = "Multiply in fp32 throughout (default: bf16 linear layers with fp32 weights, optimizer and loss; less CPU time)" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out" };
 
-        var command = new Command("train-model", "Train a small LLaDA on GSM8K-style arithmetic with LLaDA's masked-diffusion objective (CPU).")
+        var command = new Command("train-model", "Train a small LLaDA or Dream on GSM8K-style arithmetic with LLaDA's masked-diffusion objective (CPU).")
         {
-            output, steps, dModel, layers, heads, mlp, lr, batchTokens, longFraction, tightFraction, longGen, problems, maxOperand, maxSteps,
+            output, architecture, steps, dModel, layers, heads, mlp, lr, batchTokens, longFraction, tightFraction, blockwiseFraction, longGen, problems, maxOperand, maxSteps,
             minSteps, operations, maxFactor, evalEvery, checkpointEvery, seed, fp32, resume, stopAt,
         };
         runtime.AddTo(command);
@@ -50,6 +54,7 @@ internal static class TrainModelCommand
         {
             var recipe = new SmallModelRecipe
             {
+                Architecture = parse.GetValue(architecture) == "dream" ? ModelFamily.Dream : ModelFamily.LLaDA,
                 DModel = Positive(parse.GetValue(dModel), "--d-model"),
                 Layers = Positive(parse.GetValue(layers), "--layers"),
                 Heads = Positive(parse.GetValue(heads), "--heads"),
@@ -73,6 +78,7 @@ internal static class TrainModelCommand
                     LongFraction = Fraction(parse.GetValue(longFraction), "--long-fraction"),
                     LongGenLength = Positive(parse.GetValue(longGen), "--long-gen-length"),
                     TightFraction = Fraction(parse.GetValue(tightFraction), "--tight-fraction"),
+                    BlockwiseFraction = Fraction(parse.GetValue(blockwiseFraction), "--blockwise-fraction"),
                     Seed = parse.GetValue(seed),
                     StopAt = parse.GetValue(stopAt),
                     MixedPrecision = !parse.GetValue(fp32),

@@ -8,7 +8,7 @@ namespace Learn2PD.Cli.Terminal;
 /// `decode --stream`: the answer canvas after every step, masks shown as ░. On an interactive terminal
 /// the canvas is redrawn in place; otherwise (a pipe, a log) each step is one line with newlines shown as ⏎.
 /// </summary>
-internal sealed class CanvasStream(TextWriter output, LLaDATokenizer tokenizer, LLaDAConfig config, int genLength)
+internal sealed class CanvasStream(TextWriter output, LLaDATokenizer tokenizer, ModelConfig config, int genLength)
 {
     private const string Mask = "░";
     private readonly long[] canvas = Enumerable.Repeat((long)config.MaskTokenId, genLength).ToArray();

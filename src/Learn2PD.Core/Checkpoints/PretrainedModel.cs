@@ -7,17 +7,18 @@ using static TorchSharp.torch;
 namespace Learn2PD.Core.Checkpoints;
 
 /// <summary>
-/// A LLaDA model directory in Hugging Face layout: config.json, model.safetensors (or shards with
-/// model.safetensors.index.json) and tokenizer.json. Loading builds the module on the meta device
-/// (no allocation, no random initialisation) and reads every tensor straight into its final dtype
-/// and device, so LLaDA-8B never exists twice in memory.
+/// A model directory in Hugging Face layout: config.json, model.safetensors (or shards with
+/// model.safetensors.index.json) and tokenizer.json. The config's <c>model_type</c> picks the family
+/// (LLaDA or Dream). Loading builds the module on the meta device (no allocation, no random
+/// initialisation) and reads every tensor straight into its final dtype and device, so an 8B model
+/// never exists twice in memory.
 /// </summary>
-public sealed record PretrainedModel(LLaDAModelLM Model, LLaDATokenizer? Tokenizer, string Directory, LoadStats Stats)
+public sealed record PretrainedModel(DiffusionModel Model, LLaDATokenizer? Tokenizer, string Directory, LoadStats Stats)
 {
     public static PretrainedModel Load(string directory, ScalarType dtype, Device device, bool requireTokenizer = false)
     {
         if (!System.IO.Directory.Exists(directory)) throw new Learn2PdException($"{directory}: model directory not found");
-        var config = LLaDAConfigJson.Load(directory);
+        var config = ModelConfigJson.Load(directory);
         NativeHeap.PrepareFor(config.EmbeddingSize);
         var checkpoint = CheckpointDirectory.Open(directory);
         var model = Skeleton(config, Path.Combine(directory, "config.json"), dtype);
@@ -34,11 +35,11 @@ public sealed record PretrainedModel(LLaDAModelLM Model, LLaDATokenizer? Tokeniz
     /// The model <paramref name="config"/> describes, on the meta device (nothing allocated). A damaged config that
     /// still passed its checks (sizes TorchSharp cannot represent) fails as one line naming <paramref name="configPath"/>.
     /// </summary>
-    public static LLaDAModelLM Skeleton(LLaDAConfig config, string configPath, ScalarType dtype)
+    public static DiffusionModel Skeleton(ModelConfig config, string configPath, ScalarType dtype)
     {
         try
         {
-            return new LLaDAModelLM(config, META, dtype);
+            return DiffusionModel.Create(config, META, dtype);
         }
         catch (Exception e) when (DamagedFile.IsDamage(e))
         {
@@ -47,7 +48,7 @@ public sealed record PretrainedModel(LLaDAModelLM Model, LLaDATokenizer? Tokeniz
     }
 
     /// <summary>Writes config.json and model.safetensors (fp32) into <paramref name="directory"/>, each atomically.</summary>
-    public static void Save(LLaDAModelLM model, string directory)
+    public static void Save(DiffusionModel model, string directory)
     {
         System.IO.Directory.CreateDirectory(directory);
         var tensors = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter.detach().to(ScalarType.Float32).cpu())).ToList();
@@ -55,6 +56,6 @@ public sealed record PretrainedModel(LLaDAModelLM Model, LLaDATokenizer? Tokeniz
             new Dictionary<string, string> { ["format"] = "pt" });
         foreach (var (_, t) in tensors) t.Dispose();
         AtomicFile.WriteAllText(Path.Combine(directory, "config.json"),
-            LLaDAConfigJson.ToJson(model.Config).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            ModelConfigJson.ToJson(model.Config).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 }

@@ -11,11 +11,11 @@ namespace Learn2PD.Core.Decoding;
 /// and commits. Rows of a batch are left-padded and share block boundaries; each stops spending
 /// forwards (NFE) as soon as its block is done or its sequence has ended.
 /// </summary>
-public sealed class BlockDecoder(LLaDAModelLM model)
+public sealed class BlockDecoder(DiffusionModel model)
 {
-    private readonly LLaDAModelLM model = model;
+    private readonly DiffusionModel model = model;
 
-    public LLaDAModelLM Model => model;
+    public DiffusionModel Model => model;
 
     /// <param name="prompts">Token ids of each prompt (no padding).</param>
     /// <param name="trace">Called after every step of every row, if given.</param>
@@ -29,9 +29,16 @@ public sealed class BlockDecoder(LLaDAModelLM model)
         var clock = Stopwatch.StartNew();
         using var noGrad = no_grad();
         using var generator = new Generator(options.Seed, model.Device);
+        var conventions = SamplingConventions.For(model.Config.Family);
+        options = options with
+        {
+            Confidence = options.Confidence ?? policy.Confidence ?? conventions.Confidence,
+            Schedule = options.Schedule ?? conventions.Schedule,
+        };
         var run = new DecodeRun(model, prompts, options, policy, trace,
             // Distribution features cost a pass over the vocabulary: only for policies that read them, and traces.
-            new TokenPredictor(options.Temperature, options.Remasking, generator, distribution: policy.ReadsDistribution || trace is not null),
+            new TokenPredictor(options.Temperature, options.Remasking, generator, distribution: policy.ReadsDistribution || trace is not null,
+                options.Confidence.Value, options.TopP, options.TopK),
             dropped);
         for (int block = 0; block < options.BlockCount; block++)
         {

@@ -30,12 +30,22 @@ public sealed class BlockStep
     public int BlockStart { get; internal set; }
     /// <summary>Position of the block's first token within the answer (0 = first generated token).</summary>
     public int AnswerOffset { get; internal set; }
-    /// <summary>Positions of the block still inside the sequence.</summary>
+    /// <summary>Positions of the step still inside the sequence (the block's, after <see cref="BlockOffset"/> earlier ones).</summary>
     public int Length { get; internal set; }
+    /// <summary>
+    /// How many of the step's positions precede the block: masks an earlier block left, which the authors'
+    /// Dream sampler keeps as candidates (<see cref="DreamSamplerQuirks.EarlierMasksStayCandidates"/>); 0 otherwise.
+    /// <see cref="BlockStart"/> and <see cref="AnswerOffset"/> then name the first of them.
+    /// </summary>
+    public int BlockOffset { get; internal set; }
     /// <summary>The model's end-of-text id (what end-of-text prediction and feature-reading filters look for).</summary>
     public long EndOfText { get; internal set; }
-    /// <summary>k of LLaDA's fixed schedule for this step (0 once the schedule is exhausted).</summary>
+    /// <summary>The model's mask id.</summary>
+    public long Mask { get; internal set; }
+    /// <summary>k of the block's schedule for this step (LLaDA's: 0 once exhausted; Dream's: every remaining mask from its last step on).</summary>
     public int ScheduledCount { get; internal set; }
+    /// <summary>The share of the masked positions the schedule commits this step (Dream's <c>1 − s/t</c>; what its <c>origin</c> sampler draws against).</summary>
+    public float ScheduledFraction { get; internal set; }
 
     /// <summary>Predicted token (x0) at each block position, committed positions included.</summary>
     public long[] Predictions { get; }
@@ -82,6 +92,25 @@ public sealed class BlockStep
             chosen[best] = true;
             Commit[best] = true;
         }
+    }
+
+    /// <summary>The block's own positions as a step of their own (what a filter trained on blocks reads), or this step when it has no earlier ones.</summary>
+    public BlockStep BlockOnly()
+    {
+        if (BlockOffset == 0) return this;
+        int n = Length - BlockOffset;
+        var block = new BlockStep(n)
+        {
+            Row = Row, BlockIndex = BlockIndex, Step = Step, BlockStart = BlockStart + BlockOffset, AnswerOffset = AnswerOffset + BlockOffset,
+            Length = n, EndOfText = EndOfText, Mask = Mask, ScheduledCount = ScheduledCount, ScheduledFraction = ScheduledFraction,
+        };
+        Predictions.AsSpan(BlockOffset, n).CopyTo(block.Predictions);
+        Confidences.AsSpan(BlockOffset, n).CopyTo(block.Confidences);
+        Masked.AsSpan(BlockOffset, n).CopyTo(block.Masked);
+        SecondConfidences.AsSpan(BlockOffset, n).CopyTo(block.SecondConfidences);
+        Entropies.AsSpan(BlockOffset, n).CopyTo(block.Entropies);
+        Stable.AsSpan(BlockOffset, n).CopyTo(block.Stable);
+        return block;
     }
 
     /// <summary>Number of masked block positions.</summary>

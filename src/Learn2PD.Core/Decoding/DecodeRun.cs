@@ -6,22 +6,27 @@ namespace Learn2PD.Core.Decoding;
 /// <summary>
 /// The state of one <see cref="BlockDecoder.Decode"/> call: every row's tokens, length and NFE, and
 /// the block loop (without a cache; with a prefix or dual cache). Each forward and its bookkeeping
-/// run inside a dispose scope, so a long decode holds flat memory.
+/// run inside a dispose scope, so a long decode holds flat memory. The model family's
+/// <see cref="SamplingConventions"/> decide the block-start step with a cache and the end-of-text rule;
+/// the options arrive with their confidence and schedule resolved (<see cref="BlockDecoder.Decode"/>).
 /// </summary>
 internal sealed class DecodeRun
 {
-    private readonly LLaDAModelLM model;
+    private readonly DiffusionModel model;
     private readonly DecodeOptions options;
     private readonly ICommitPolicy policy;
     private readonly Action<StepTrace>? trace;
     private readonly TokenPredictor predictor;
     private readonly Func<int, bool>? dropped;
     private readonly EndOfTextPredictor? endOfText;
+    private readonly DreamEndOfTextPredictor? firstEndOfText;
+    private readonly SamplingConventions conventions;
+    private readonly TimestepSchedule? timesteps;
     private readonly Row[] rows;
     private readonly int answerStart;
     private readonly long maskId;
 
-    public DecodeRun(LLaDAModelLM model, IReadOnlyList<int[]> prompts, DecodeOptions options, ICommitPolicy policy,
+    public DecodeRun(DiffusionModel model, IReadOnlyList<int[]> prompts, DecodeOptions options, ICommitPolicy policy,
         Action<StepTrace>? trace, TokenPredictor predictor, Func<int, bool>? dropped)
     {
         this.model = model;
@@ -31,8 +36,13 @@ internal sealed class DecodeRun
         this.predictor = predictor;
         this.dropped = dropped;
         maskId = model.Config.MaskTokenId;
-        if (options.EndOfTextPrediction)
-            endOfText = new EndOfTextPredictor(model.Config.EosTokenId, maskId, searchesWholeSequence: options.Cache == CacheKind.None);
+        conventions = SamplingConventions.For(model.Config.Family);
+        if (options.Schedule == ScheduleKind.Timesteps) timesteps = new TimestepSchedule(options.StepsPerBlock);
+        if (options.EndOfTextPrediction && conventions.FirstEndOfTextEnds)
+            firstEndOfText = new DreamEndOfTextPredictor(model.Config.EosTokenId);
+        else if (options.EndOfTextPrediction)
+            endOfText = new EndOfTextPredictor(model.Config.EosTokenId, maskId, searchesWholeSequence: options.Cache == CacheKind.None,
+                options.EndOfTextRule == EndOfTextRule.Confident ? options.EndOfTextConfidence : null);
         answerStart = prompts.Max(p => p.Length);
         int total = answerStart + options.GenLength;
         rows = new Row[prompts.Count];
@@ -45,7 +55,7 @@ internal sealed class DecodeRun
             Array.Fill(tokens, model.Config.PadTokenId, 0, pad);
             for (int i = 0; i < prompts[r].Length; i++) tokens[pad + i] = prompts[r][i];
             Array.Fill(tokens, maskId, answerStart, options.GenLength);
-            rows[r] = new Row(r, tokens, pad, options.BlockLength);
+            rows[r] = new Row(r, tokens, pad, options.DreamQuirks.EarlierMasksStayCandidates ? options.GenLength : options.BlockLength);
         }
     }
 
@@ -59,7 +69,8 @@ internal sealed class DecodeRun
         int start = answerStart + block * options.BlockLength;
         foreach (var row in rows)
         {
-            row.Schedule = TransferSchedule.Compute(MaskedCount(row, start), options.StepsPerBlock);
+            row.Schedule = timesteps is null ? TransferSchedule.Compute(MaskedCount(row, start), options.StepsPerBlock) : [];
+            row.BlockSpent = false;
         }
         if (options.Cache == CacheKind.None) DecodeWithoutCache(block, start, cancel);
         else DecodeWithCache(block, start, cancel);
@@ -73,6 +84,10 @@ internal sealed class DecodeRun
     }
 
     private static int MaxLength(Row[] batch) => batch.Max(r => r.Length);
+
+    /// <summary>Whether a row takes step <paramref name="step"/> of the block: while it has masks there (or planned steps left, Dream's way), unless its schedule was spent.</summary>
+    private bool TakesStep(Row row, int start, int step) =>
+        !row.BlockSpent && (MaskedCount(row, start) > 0 || (options.DreamQuirks.EveryPlannedStep && step < options.StepsPerBlock));
 
     /// <summary>A dropped row ends at its answer start: it steps no more, and no later forward computes it.</summary>
     private void DropRows()
@@ -91,7 +106,7 @@ internal sealed class DecodeRun
         {
             cancel.ThrowIfCancellationRequested();
             DropRows();
-            var stepping = rows.Where(r => start < r.Length && MaskedCount(r, start) > 0).ToArray();
+            var stepping = rows.Where(r => start < r.Length && TakesStep(r, start, step)).ToArray();
             if (stepping.Length == 0) return;
             // Only the stepping rows are computed: a row done with this block, cut or dropped costs nothing.
             foreach (var group in LengthGroups(stepping))
@@ -100,7 +115,8 @@ internal sealed class DecodeRun
                 int length = MaxLength(group);
                 int windowEnd = WindowEnd(start, length);
                 var logits = Forward(group, null, 0, length, KeyMask(group, length, r => r.Length));
-                Step(block, step, group, logits.narrow(1, start, windowEnd - start));
+                int from = options.DreamQuirks.EarlierMasksStayCandidates ? answerStart : start;
+                Step(block, step, group, logits.narrow(1, from, windowEnd - from), from);
             }
         }
     }
@@ -159,7 +175,7 @@ internal sealed class DecodeRun
         using (NewDisposeScope())
         {
             var logits = Forward(active, cache, 0, cachedLength, KeyMask(active, cachedLength, r => r.Length));
-            Step(block, 0, active, logits.narrow(1, start, WindowEnd(start, cachedLength) - start));
+            Step(block, 0, active, logits.narrow(1, start, WindowEnd(start, cachedLength) - start), start);
         }
 
         bool forceStep = options.Refinement == RefinementLoop.DoWhile;
@@ -167,7 +183,7 @@ internal sealed class DecodeRun
         {
             cancel.ThrowIfCancellationRequested();
             DropRows();
-            var stepping = active.Where(r => (forceStep && start < r.Length) || MaskedCount(r, start) > 0).ToArray();
+            var stepping = active.Where(r => (forceStep && start < r.Length) || TakesStep(r, start, step)).ToArray();
             forceStep = false;
             if (stepping.Length == 0) return;
             using var scope = NewDisposeScope();
@@ -181,7 +197,7 @@ internal sealed class DecodeRun
             Tensor logits = options.Cache == CacheKind.Prefix
                 ? Forward(stepping, cache, start, length, KeyMask(stepping, length, r => r.Length))
                 : Forward(stepping, cache, start, blockEnd, KeyMask(stepping, cachedLength, attended));
-            Step(block, step, stepping, logits.narrow(1, 0, blockEnd - start));
+            Step(block, step, stepping, logits.narrow(1, 0, blockEnd - start), start);
         }
     }
 
@@ -190,12 +206,25 @@ internal sealed class DecodeRun
 
     /// <summary>One forward's predictions, then policy, end-of-text prediction and commit for each stepping row.</summary>
     /// <param name="window">Logits [B, W, V] from the block start onwards, one batch row per stepping row.</param>
-    private void Step(int block, int step, Row[] stepping, Tensor window)
+    /// <param name="from">Absolute position of the window's first logits.</param>
+    private void Step(int block, int step, Row[] stepping, Tensor window, int from)
     {
-        var predicted = predictor.Predict(window, options.BlockLength);
+        int blockEnd = answerStart + (block + 1) * options.BlockLength;
+        var predicted = predictor.Predict(window, blockEnd - from);
         Forwards++;
         int width = (int)window.shape[1];
-        for (int i = 0; i < stepping.Length; i++) StepRow(stepping[i], block, step, predicted, i, width);
+        for (int i = 0; i < stepping.Length; i++) StepRow(stepping[i], block, step, predicted, i, width, from);
+    }
+
+    /// <summary>
+    /// Where a row's candidates begin: the block start, or, reproducing the authors' Dream sampler without
+    /// a cache, the first mask an earlier block left in the answer.
+    /// </summary>
+    private int CandidatesFrom(Row row, int start)
+    {
+        if (!options.DreamQuirks.EarlierMasksStayCandidates || options.Cache != CacheKind.None) return start;
+        int first = Array.IndexOf(row.Tokens, maskId, answerStart, start - answerStart);
+        return first < 0 ? start : first;
     }
 
     /// <summary>
@@ -240,23 +269,35 @@ internal sealed class DecodeRun
         return tensor(mask, [batch.Length, length]).to(model.Device);
     }
 
-    /// <summary>Policy, end-of-text prediction and commit for one row, row <paramref name="batchRow"/> of the predictions.</summary>
-    private void StepRow(Row row, int block, int step, TokenPredictor.Window predicted, int batchRow, int width)
+    /// <summary>Policy, end-of-text prediction and commit for one row, row <paramref name="batchRow"/> of the predictions (whose first position is <paramref name="from"/>).</summary>
+    private void StepRow(Row row, int block, int step, TokenPredictor.Window predicted, int batchRow, int width, int from)
     {
-        int offset = batchRow * width;
-        int start = answerStart + block * options.BlockLength;
-        int n = Math.Min(start + options.BlockLength, row.Length) - start;
-        var predictions = predicted.Predictions.AsSpan(offset, width);
-        var confidences = predicted.Confidences.AsSpan(offset, width);
+        int blockStart = answerStart + block * options.BlockLength;
+        // The step's positions: the block's, preceded by any earlier masks that stay candidates.
+        int start = CandidatesFrom(row, blockStart), skipped = start - from;
+        int offset = batchRow * width + skipped;
+        int n = Math.Min(blockStart + options.BlockLength, row.Length) - start;
+        var predictions = predicted.Predictions.AsSpan(offset, width - skipped);
+        var confidences = predicted.Confidences.AsSpan(offset, width - skipped);
+        // Dream's block samplers number a block's steps as schedule steps (see DreamSamplerQuirks.ScheduleFromStepOne).
+        int index = step + (options.DreamQuirks.ScheduleFromStepOne && options.Cache == CacheKind.None ? 1 : 0);
+        if (timesteps is not null && options.DreamQuirks.StopWhenScheduleSpent && index >= timesteps.Steps)
+        {
+            // The reference breaks out of the block after this forward: it counts, and commits nothing.
+            row.Nfe++;
+            row.BlockSpent = true;
+            return;
+        }
         var s = row.Step;
         s.Row = row.Index;
         s.BlockIndex = block;
         s.Step = step;
         s.BlockStart = start;
         s.AnswerOffset = start - answerStart;
+        s.BlockOffset = blockStart - start;
         s.Length = n;
-        s.ScheduledCount = step < row.Schedule.Length ? row.Schedule[step] : 0;
         s.EndOfText = model.Config.EosTokenId;
+        s.Mask = maskId;
         for (int j = 0; j < n; j++)
         {
             // A prediction's stability counts the earlier steps of this block that predicted the same token.
@@ -265,19 +306,31 @@ internal sealed class DecodeRun
         }
         predictions[..n].CopyTo(s.Predictions);
         confidences[..n].CopyTo(s.Confidences);
-        int distributionOffset = batchRow * predicted.DistributionWidth;
+        if (options.Confidence == ConfidenceKind.SigmoidNegativeEntropy)
+        {
+            // The Learn2PD authors' Dream sampler has no confidence at committed positions: σ(−∞) = 0.
+            for (int j = 0; j < n; j++) if (!s.Masked[j]) s.Confidences[j] = 0;
+        }
+        int masked = s.MaskedCount();
+        s.ScheduledCount = timesteps?.Count(index, masked) ?? (index < row.Schedule.Length ? row.Schedule[index] : 0);
+        s.ScheduledFraction = timesteps?.Fraction(index) ?? (masked > 0 ? s.ScheduledCount / (float)masked : 0);
+        int distributionOffset = batchRow * predicted.DistributionWidth + skipped;
         predicted.SecondConfidences?.AsSpan(distributionOffset, n).CopyTo(s.SecondConfidences);
         predicted.Entropies?.AsSpan(distributionOffset, n).CopyTo(s.Entropies);
         s.ResetOutputs();
-        policy.Select(s);
+        // With a cache, Dream's block-start forward only settles the block's first position (no later forward over the block can).
+        bool settlesFirst = step == 0 && options.Cache != CacheKind.None && conventions.BlockStartCommitsFirstPosition;
+        if (settlesFirst) s.Commit[0] = s.Masked[0];
+        else policy.Select(s);
         row.Nfe++;
 
-        // EoTP reads the tokens as they were before this step's commit.
-        int? cut = endOfText?.FindCut(s, row.Tokens.AsSpan(start, row.Length - start), predictions, confidences);
+        // LLaDA's EoTP reads the tokens as they were before this step's commit; the Dream authors' reads them after it.
+        int? cut = settlesFirst ? null : endOfText?.FindCut(s, row.Tokens.AsSpan(start, row.Length - start), predictions, confidences);
         for (int j = 0; j < n; j++)
         {
             if (s.Commit[j]) row.Tokens[start + j] = s.CommitTokens[j];
         }
+        if (!settlesFirst && firstEndOfText is not null) cut = firstEndOfText.FindCut(s, row.Tokens.AsSpan(answerStart, row.Length - answerStart), answerStart);
         if (cut is int c) row.Length = c;
 
         trace?.Invoke(new StepTrace(row.Index, block, step, start, start - answerStart,
@@ -289,7 +342,7 @@ internal sealed class DecodeRun
         });
     }
 
-    private sealed class Row(int index, long[] tokens, int pad, int blockLength)
+    private sealed class Row(int index, long[] tokens, int pad, int stepCapacity)
     {
         public int Index { get; } = index;
         public long[] Tokens { get; } = tokens;
@@ -298,7 +351,10 @@ internal sealed class DecodeRun
         /// <summary>Length when the current block's cache was recorded: the reference's dual cache attends to all of it.</summary>
         public int CachedLength { get; set; } = tokens.Length;
         public int Nfe { get; set; }
+        /// <summary>LLaDA's per-step counts for the current block (empty under Dream's timesteps, which follow the remaining masks).</summary>
         public int[] Schedule { get; set; } = [];
-        public BlockStep Step { get; } = new(blockLength);
+        /// <summary>Dream's reference left the current block after its schedule ran out (<see cref="DreamSamplerQuirks.StopWhenScheduleSpent"/>).</summary>
+        public bool BlockSpent { get; set; }
+        public BlockStep Step { get; } = new(stepCapacity);
     }
 }

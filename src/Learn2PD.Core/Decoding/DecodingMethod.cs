@@ -15,13 +15,16 @@ public enum PolicyKind
     Filter,
     /// <summary>The oracle that reads the reference answer (<see cref="OraclePolicy"/>).</summary>
     Oracle,
+    /// <summary>Dream's <c>origin</c>: each masked position commits with the schedule's probability (<see cref="OriginPolicy"/>).</summary>
+    Origin,
 }
 
 /// <summary>What a method's policy may need besides its own parameter.</summary>
 /// <param name="Filter">The Learn2PD filter and its τ_f (for <see cref="PolicyKind.Filter"/>).</param>
 /// <param name="References">Per batch row, the reference answer ids (for <see cref="PolicyKind.Oracle"/>).</param>
 /// <param name="EndOfText">The model's end-of-text id (the oracle's padding past a short reference).</param>
-public sealed record PolicyInputs(LoadedFilter? Filter = null, IReadOnlyList<long[]>? References = null, long EndOfText = 0);
+/// <param name="Seed">Seeds the draws of a policy that draws (<see cref="PolicyKind.Origin"/>).</param>
+public sealed record PolicyInputs(LoadedFilter? Filter = null, IReadOnlyList<long[]>? References = null, long EndOfText = 0, ulong Seed = 0);
 
 /// <summary>
 /// A decoding method: a commit policy with its parameter (τ for the threshold, τ_f for the filter;
@@ -54,6 +57,7 @@ public sealed record DecodingMethod(string Name, string Description, PolicyKind 
             ? new FilterPolicy(f.Filter, Parameter ?? f.AcceptThreshold)
             : throw new InvalidOperationException($"{Name} needs a filter"),
         PolicyKind.Oracle => new OraclePolicy(inputs.References ?? throw new InvalidOperationException($"{Name} needs reference answers"), inputs.EndOfText),
+        PolicyKind.Origin => new OriginPolicy(new SeededUniform(inputs.Seed)),
         _ => new FixedSchedulePolicy(),
     };
 }

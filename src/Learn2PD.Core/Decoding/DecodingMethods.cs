@@ -78,6 +78,7 @@ public static class DecodingMethods
         PolicyKind.Threshold => "threshold",
         PolicyKind.Filter => "l2p",
         PolicyKind.Oracle => "oracle",
+        PolicyKind.Origin => "origin",
         _ => "fixed",
     };
 }

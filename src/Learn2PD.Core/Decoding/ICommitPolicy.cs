@@ -11,4 +11,7 @@ public interface ICommitPolicy
 
     /// <summary>Whether <see cref="Select"/> reads <see cref="BlockStep.SecondConfidences"/> and <see cref="BlockStep.Entropies"/> (they cost a pass over the vocabulary).</summary>
     bool ReadsDistribution => false;
+
+    /// <summary>The confidence the policy's parameter is defined on (a threshold τ on probabilities), or null for the model family's ranking confidence.</summary>
+    ConfidenceKind? Confidence => null;
 }

@@ -2,24 +2,38 @@ using Learn2PD.Core.Model;
 
 namespace Learn2PD.Core.Decoding;
 
+/// <summary>When the oracle stops waiting for the model and copies the reference into the block.</summary>
+public enum OracleStallGuard
+{
+    /// <summary>The block's predictions did not change since the previous step (the LLaDA authors' rule): a step that commits nothing is followed by this.</summary>
+    UnchangedPredictions,
+    /// <summary>
+    /// Every masked position predicts the mask id itself (the authors' Dream label script): practically never,
+    /// so positions the model never gets right stay masked until the block's schedule is spent.
+    /// </summary>
+    AllPredictMask,
+}
+
 /// <summary>
 /// The "extremely greedy" oracle: commit every masked position whose prediction already equals the
-/// reference answer (no top-1 forcing, so a step may commit nothing). Stall guard: when a block's
-/// predictions did not change since the previous step, copy the reference into the block. It bounds
-/// every policy from above and labels the filter's training data. Reference positions past the end
-/// of a (shorter) reference count as end-of-text.
+/// reference answer (no top-1 forcing, so a step may commit nothing). Stall guard
+/// (<see cref="OracleStallGuard"/>): copy the reference into the block. It bounds every policy from above
+/// and labels the filter's training data. Reference positions past the end of a (shorter) reference
+/// count as end-of-text.
 /// </summary>
 public sealed class OraclePolicy : ICommitPolicy
 {
     private readonly IReadOnlyList<long[]> references;
     private readonly long endOfText;
+    private readonly OracleStallGuard guard;
     private readonly Dictionary<int, (int Block, long[] Predictions)> previous = [];
 
     /// <param name="references">Per batch row, the reference answer ids (generated part only).</param>
-    public OraclePolicy(IReadOnlyList<long[]> references, long endOfText)
+    public OraclePolicy(IReadOnlyList<long[]> references, long endOfText, OracleStallGuard guard = OracleStallGuard.UnchangedPredictions)
     {
         this.references = references;
         this.endOfText = endOfText;
+        this.guard = guard;
     }
 
     /// <summary>
@@ -52,10 +66,7 @@ public sealed class OraclePolicy : ICommitPolicy
 
     public void Select(BlockStep step)
     {
-        bool stalled = previous.TryGetValue(step.Row, out var last) && last.Block == step.BlockIndex
-            && last.Predictions.Length == step.Length
-            && step.Predictions.AsSpan(0, step.Length).SequenceEqual(last.Predictions);
-        previous[step.Row] = (step.BlockIndex, step.Predictions.AsSpan(0, step.Length).ToArray());
+        bool stalled = guard == OracleStallGuard.AllPredictMask ? AllPredictMask(step) : Unchanged(step);
         for (int j = 0; j < step.Length; j++)
         {
             if (!step.Masked[j]) continue;
@@ -70,5 +81,23 @@ public sealed class OraclePolicy : ICommitPolicy
                 step.Commit[j] = step.Accepted[j] = true;
             }
         }
+    }
+
+    private bool Unchanged(BlockStep step)
+    {
+        bool stalled = previous.TryGetValue(step.Row, out var last) && last.Block == step.BlockIndex
+            && last.Predictions.Length == step.Length
+            && step.Predictions.AsSpan(0, step.Length).SequenceEqual(last.Predictions);
+        previous[step.Row] = (step.BlockIndex, step.Predictions.AsSpan(0, step.Length).ToArray());
+        return stalled;
+    }
+
+    private static bool AllPredictMask(BlockStep step)
+    {
+        for (int j = 0; j < step.Length; j++)
+        {
+            if (step.Masked[j] && step.Predictions[j] != step.Mask) return false;
+        }
+        return true;
     }
 }

@@ -11,6 +11,8 @@ public sealed class ThresholdPolicy(double threshold) : ICommitPolicy
 
     public double Threshold { get; } = threshold;
 
+    public ConfidenceKind? Confidence => ConfidenceKind.Probability;
+
     public void Select(BlockStep step)
     {
         for (int j = 0; j < step.Length; j++)

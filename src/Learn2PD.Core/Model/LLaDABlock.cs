@@ -13,10 +13,7 @@ namespace Learn2PD.Core.Model;
 #pragma warning disable IDE1006 // field names are checkpoint keys
 public sealed class LLaDABlock : nn.Module
 {
-    private readonly int nHeads;
-    private readonly int nKvHeads;
-    private readonly int headDim;
-    private readonly RotaryEmbedding rope;
+    private readonly GroupedQueryAttention attention;
 
     public RmsNorm attn_norm;
     public Linear q_proj;
@@ -28,13 +25,10 @@ public sealed class LLaDABlock : nn.Module
     public Linear up_proj;
     public Linear ff_out;
 
-    public LLaDABlock(LLaDAConfig config, RotaryEmbedding rope, Device? device, ScalarType? dtype) : base(nameof(LLaDABlock))
+    public LLaDABlock(ModelConfig config, RotaryEmbedding rope, Device? device, ScalarType? dtype) : base(nameof(LLaDABlock))
     {
-        nHeads = config.NHeads;
-        nKvHeads = config.NKvHeads;
-        headDim = config.HeadDim;
-        this.rope = rope;
-        int d = config.DModel, kvDim = nKvHeads * headDim, hidden = config.MlpHiddenSize;
+        attention = new GroupedQueryAttention(config.NHeads, config.NKvHeads, config.HeadDim, rope);
+        int d = config.DModel, kvDim = config.NKvHeads * config.HeadDim, hidden = config.MlpHiddenSize;
         attn_norm = new RmsNorm(d, config.RmsNormEps, device, dtype);
         q_proj = nn.Linear(d, d, hasBias: false, device: device, dtype: dtype);
         k_proj = nn.Linear(d, kvDim, hasBias: false, device: device, dtype: dtype);
@@ -51,21 +45,8 @@ public sealed class LLaDABlock : nn.Module
     /// <param name="keyMask">[B, 1, 1, T_keys] bool, true where a key may be attended; null for all.</param>
     public Tensor Forward(Tensor x, long start, Tensor? keyMask, KvCache? cache, int layer)
     {
-        long b = x.shape[0], t = x.shape[1];
         var h = attn_norm.forward(x);
-        var q = rope.Apply(Autocast.Linear(q_proj, h).view(b, t, nHeads, headDim).transpose(1, 2), start);   // [B, H, t, D]
-        var k = rope.Apply(Autocast.Linear(k_proj, h).view(b, t, nKvHeads, headDim).transpose(1, 2), start); // [B, Hkv, t, D]
-        var v = Autocast.Linear(v_proj, h).view(b, t, nKvHeads, headDim).transpose(1, 2);                    // [B, Hkv, t, D]
-
-        if (cache is not null) (k, v) = cache.Update(layer, start, k, v);
-
-        if (nKvHeads != nHeads)
-        {
-            k = k.repeat_interleave(nHeads / nKvHeads, dim: 1);
-            v = v.repeat_interleave(nHeads / nKvHeads, dim: 1);
-        }
-        var att = F.scaled_dot_product_attention(q, k, v, attn_mask: keyMask);      // [B, H, t, D]
-        x = x + Autocast.Linear(attn_out, att.transpose(1, 2).reshape(b, t, nHeads * headDim));
+        x = x + Autocast.Linear(attn_out, attention.Forward(h, q_proj, k_proj, v_proj, start, keyMask, cache, layer));
 
         h = ff_norm.forward(x);
         var gated = F.silu(Autocast.Linear(ff_proj, h)) * Autocast.Linear(up_proj, h);

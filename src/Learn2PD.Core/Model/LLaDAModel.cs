@@ -9,42 +9,30 @@ namespace Learn2PD.Core.Model;
 /// (<c>model.transformer.wte.weight</c>, <c>model.transformer.blocks.N.q_proj.weight</c>, ...,
 /// <c>model.transformer.ff_out.weight</c>), so state dicts load without translation.
 /// </summary>
-public sealed class LLaDAModelLM : nn.Module
+public sealed class LLaDAModelLM : DiffusionModel
 {
 #pragma warning disable IDE1006 // field names are checkpoint keys
     public LLaDAModel model;
 #pragma warning restore IDE1006
 
-    public LLaDAConfig Config { get; }
-
     /// <summary>Builds the module; on the meta device nothing is allocated (weights come from a checkpoint).</summary>
-    public LLaDAModelLM(LLaDAConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(LLaDAModelLM))
+    public LLaDAModelLM(ModelConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(LLaDAModelLM), config)
     {
-        Config = config;
         model = new LLaDAModel(config, device, dtype);
         RegisterComponents();
     }
 
-    public ScalarType DType => model.transformer.wte.weight.dtype;
-    public Device Device => model.transformer.wte.weight.device;
+    public override ScalarType DType => model.transformer.wte.weight.dtype;
+    public override Device Device => model.transformer.wte.weight.device;
 
     /// <summary>Logits [B, T, embedding_size] for token ids [B, T] (plain bidirectional forward).</summary>
-    public Tensor Forward(Tensor inputIds, Tensor? keyMask = null) =>
-        model.transformer.Forward(inputIds, 0, keyMask, null);
+    public override Tensor Forward(Tensor inputIds, Tensor? keyMask = null) =>
+        model.transformer.Forward(inputIds, 0, AttentionMask(keyMask), null);
 
-    /// <summary>
-    /// Forward with a KV cache. <paramref name="inputIds"/> [B, t] hold positions start..start+t-1 of a
-    /// sequence of <c>T</c> tokens; <paramref name="keyMask"/> is [B, T] (true = real token) or null.
-    /// The cache's first forward records it (start = 0, t = T); then a prefix cache takes t = T - start
-    /// and a dual cache any slice [start, start + t) (see <see cref="KvCache"/>).
-    /// </summary>
-    public Tensor Forward(Tensor inputIds, long start, KvCache cache, Tensor? keyMask = null) =>
-        model.transformer.Forward(inputIds, start, keyMask, cache);
+    public override Tensor Forward(Tensor inputIds, long start, KvCache cache, Tensor? keyMask = null) =>
+        model.transformer.Forward(inputIds, start, AttentionMask(keyMask), cache);
 
-    public long ParameterCount() => parameters().Sum(p => p.numel());
-
-    /// <summary>Readies the non-parameter state (the RoPE tables) for <paramref name="device"/>, once the weights are there.</summary>
-    internal void PlaceOn(Device device) => model.transformer.PlaceRotaryTables(device);
+    internal override void PlaceOn(Device device) => model.transformer.PlaceRotaryTables(device);
 }
 
 /// <summary>The <c>model</c> level of the checkpoint hierarchy (LLaDAModel in the reference).</summary>
@@ -54,7 +42,7 @@ public sealed class LLaDAModel : nn.Module
     public Transformer transformer;
 #pragma warning restore IDE1006
 
-    public LLaDAModel(LLaDAConfig config, Device? device, ScalarType? dtype) : base(nameof(LLaDAModel))
+    public LLaDAModel(ModelConfig config, Device? device, ScalarType? dtype) : base(nameof(LLaDAModel))
     {
         transformer = new Transformer(config, device, dtype);
         RegisterComponents();
@@ -64,7 +52,7 @@ public sealed class LLaDAModel : nn.Module
 /// <summary>Embedding, blocks, final norm and LM head: <c>model.transformer.*</c>.</summary>
 public sealed class Transformer : nn.Module
 {
-    private readonly LLaDAConfig config;
+    private readonly ModelConfig config;
     private readonly RotaryEmbedding rope;
 
 #pragma warning disable IDE1006
@@ -74,7 +62,7 @@ public sealed class Transformer : nn.Module
     public Linear? ff_out;
 #pragma warning restore IDE1006
 
-    public Transformer(LLaDAConfig config, Device? device, ScalarType? dtype) : base(nameof(Transformer))
+    public Transformer(ModelConfig config, Device? device, ScalarType? dtype) : base(nameof(Transformer))
     {
         this.config = config;
         rope = new RotaryEmbedding(config.HeadDim, config.RopeTheta, config.MaxSequenceLength, device);
@@ -89,11 +77,10 @@ public sealed class Transformer : nn.Module
     /// <summary>The RoPE tables follow the weights when a checkpoint is loaded onto a device.</summary>
     internal void PlaceRotaryTables(Device device) => rope.MoveTo(device);
 
-    internal Tensor Forward(Tensor inputIds, long start, Tensor? keyMask, KvCache? cache)
+    /// <param name="mask">[B, 1, 1, T_keys] bool, or null for every key.</param>
+    internal Tensor Forward(Tensor inputIds, long start, Tensor? mask, KvCache? cache)
     {
         using var scope = NewDisposeScope();
-        // SDPA takes a boolean mask broadcast over heads and queries: [B, 1, 1, T_keys].
-        var mask = keyMask?.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1);
         var x = wte.forward(inputIds);                                     // [B, t, d]
         for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, start, mask, cache, i);
         x = ln_f.forward(x);

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Learn2PD.Core.Model;
 
 /// <summary>
-/// LLaDA's RMSLayerNorm: statistics in fp32 whatever the model dtype, cast back to the input dtype,
+/// RMSNorm as LLaDA's RMSLayerNorm and Dream's DreamRMSNorm compute it: statistics in fp32 whatever the model dtype, cast back to the input dtype,
 /// then scaled by <c>weight</c> (the reference multiplies after the cast, so bf16 rounding matches).
 /// </summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>, IReplaceableParameters

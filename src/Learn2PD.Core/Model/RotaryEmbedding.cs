@@ -4,8 +4,10 @@ using static TorchSharp.torch;
 namespace Learn2PD.Core.Model;
 
 /// <summary>
-/// Rotary position embedding as LLaDA computes it: head-dim wide, <c>inv_freq = 1/θ^(2i/d)</c>,
-/// angles duplicated <c>cat(f, f)</c>, rotate-half layout, all in fp32, positions = absolute index.
+/// Rotary position embedding as both families compute it: head-dim wide, <c>inv_freq = 1/θ^(2i/d)</c>,
+/// angles duplicated <c>cat(f, f)</c>, rotate-half layout, positions = absolute index. Applied in fp32
+/// whatever the model dtype, as LLaDA does (Dream's reference rounds sin/cos to a bf16 model's dtype
+/// first; the difference is within bf16's own rounding).
 /// The sin/cos tables are built once, for the model's maximum length, so a model is read-only while it
 /// decodes and threads may share it; slices of them are bit-identical to the reference's per-call
 /// tables because each entry is one fp32 product.

@@ -10,10 +10,10 @@ namespace Learn2PD.Core.Text;
 public static class PromptIds
 {
     /// <summary>"1,2,3" as ids inside the vocabulary.</summary>
-    public static int[] Parse(string text, LLaDAConfig config, string where) =>
+    public static int[] Parse(string text, ModelConfig config, string where) =>
         InVocabulary(Tokenization.ParseIds(text, where), config, where);
 
-    public static int[] InVocabulary(IReadOnlyList<int> ids, LLaDAConfig config, string where)
+    public static int[] InVocabulary(IReadOnlyList<int> ids, ModelConfig config, string where)
     {
         foreach (int id in ids)
         {
@@ -24,7 +24,7 @@ public static class PromptIds
     }
 
     /// <summary>A prompt's ids: not empty, inside the vocabulary, no mask token.</summary>
-    public static int[] Prompt(IReadOnlyList<int> ids, LLaDAConfig config, string where)
+    public static int[] Prompt(IReadOnlyList<int> ids, ModelConfig config, string where)
     {
         if (ids.Count == 0) throw new Learn2PdException($"{where}: the prompt ids are empty");
         int[] prompt = InVocabulary(ids, config, where);

@@ -24,10 +24,10 @@ public sealed record PolicyOverhead(string Method, double SecondsPerStep, double
 public static class ForwardBenchmark
 {
     /// <summary>Model shapes to benchmark without weights.</summary>
-    public static LLaDAConfig Preset(string name) => name switch
+    public static ModelConfig Preset(string name) => name switch
     {
-        "d256l6" => LLaDAConfig.Small(vocabSize: 128, maskTokenId: 126, eosTokenId: 127, dModel: 256, nHeads: 8, nLayers: 6, mlpHiddenSize: 768),
-        "llada-8b" => new LLaDAConfig
+        "d256l6" => ModelConfig.Small(vocabSize: 128, maskTokenId: 126, eosTokenId: 127, dModel: 256, nHeads: 8, nLayers: 6, mlpHiddenSize: 768),
+        "llada-8b" => new ModelConfig
         {
             DModel = 4096, NHeads = 32, NKvHeads = 32, NLayers = 32, MlpHiddenSize = 12288, VocabSize = 126464,
             EmbeddingSize = 126464, MaxSequenceLength = 4096, RopeTheta = 500000, RmsNormEps = 1e-5, WeightTying = false,
@@ -53,7 +53,7 @@ public static class ForwardBenchmark
     }
 
     /// <summary>Mean time of a forward over <paramref name="length"/> random tokens, after three untimed ones.</summary>
-    public static ForwardTiming TimeForward(LLaDAModelLM model, int length, int iterations, double matmulRate)
+    public static ForwardTiming TimeForward(DiffusionModel model, int length, int iterations, double matmulRate)
     {
         using var noGrad = no_grad();
         var ids = randint(0, model.Config.VocabSize - 2, [1, length], device: model.Device);
@@ -68,7 +68,7 @@ public static class ForwardBenchmark
     }
 
     /// <summary>Decoder time per step minus a bare forward of the same length, for each policy (gen 64, block 32).</summary>
-    public static IReadOnlyList<PolicyOverhead> PolicyOverheads(LLaDAModelLM model, int length, double forwardSeconds)
+    public static IReadOnlyList<PolicyOverhead> PolicyOverheads(DiffusionModel model, int length, double forwardSeconds)
     {
         const int gen = 64, block = 32;
         int promptLength = Math.Max(1, length - gen);

@@ -6,7 +6,7 @@ namespace Learn2PD.Eval.Bench;
 public static class ForwardCost
 {
     /// <summary>FLOPs for a forward over <paramref name="tokens"/> tokens of a batch-1 sequence.</summary>
-    public static double Flops(LLaDAConfig c, long tokens)
+    public static double Flops(ModelConfig c, long tokens)
     {
         long d = c.DModel, kv = (long)c.NKvHeads * c.HeadDim, h = c.MlpHiddenSize;
         long perLayer = d * d * 2 + d * kv * 2 + 3 * d * h; // q, attn_out, k, v, ff_proj, up_proj, ff_out

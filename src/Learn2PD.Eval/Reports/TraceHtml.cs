@@ -15,7 +15,7 @@ namespace Learn2PD.Eval.Reports;
 /// </summary>
 public static class TraceHtml
 {
-    public static void Write(string path, IReadOnlyList<StepTrace> steps, RowResult row, LLaDATokenizer? tokenizer, LLaDAConfig config,
+    public static void Write(string path, IReadOnlyList<StepTrace> steps, RowResult row, LLaDATokenizer? tokenizer, ModelConfig config,
         string method, int genLength)
     {
         var mine = steps.Where(s => s.Row == 0).ToArray();

@@ -9,7 +9,18 @@ namespace Learn2PD.Train.ModelTraining;
 /// with end-of-text (the padding EoTP skips). A share of "tight" batches holds problems of one
 /// prompt + answer length with a tail of only 0..tightSlack end-of-text tokens: the canvas an EoTP cut
 /// leaves, which ends right after the answer. Each batch holds about the same number of tokens.
+/// A share of rows is laid out as block-by-block decoding sees them (<see cref="DiffusionBatch.Clean"/>,
+/// <see cref="DiffusionBatch.Hidden"/>): the answer's blocks before one block are clean, that block is
+/// noised as usual and everything after it is masked. Uniform noise alone almost never shows a fully
+/// masked tail, yet every step of a semi-autoregressive decode has one, the longer the canvas the longer.
 /// </summary>
+/// <param name="Ids">[B, T] clean token ids.</param>
+/// <param name="AnswerMask">[B, T] true after each row's prompt.</param>
+/// <param name="Clean">[B, T] answer positions never masked (blocks a decode has finished).</param>
+/// <param name="Hidden">[B, T] answer positions always masked (blocks a decode has not reached).</param>
+public sealed record DiffusionBatch(Tensor Ids, Tensor AnswerMask, Tensor Clean, Tensor Hidden);
+
+/// <summary>Draws <see cref="DiffusionBatch"/>es (see the record).</summary>
 public sealed class DiffusionBatchSampler
 {
     private readonly IReadOnlyList<TrainingExample> examples;
@@ -20,11 +31,14 @@ public sealed class DiffusionBatchSampler
     private readonly double longFraction;
     private readonly double tightFraction;
     private readonly int tightSlack;
+    private readonly double blockwiseFraction;
+    private readonly int blockLength;
     private readonly Dictionary<int, List<TrainingExample>> byLength;
     private readonly Random random;
 
     public DiffusionBatchSampler(IReadOnlyList<TrainingExample> examples, int eosTokenId, int tokensPerBatch,
-        int shortSlack, int longMax, double longFraction, int seed, double tightFraction = 0, int tightSlack = 8)
+        int shortSlack, int longMax, double longFraction, int seed, double tightFraction = 0, int tightSlack = 8,
+        double blockwiseFraction = 0, int blockLength = 32)
     {
         if (examples.Count == 0) throw new ArgumentException("no training examples", nameof(examples));
         this.examples = examples;
@@ -35,6 +49,8 @@ public sealed class DiffusionBatchSampler
         this.longFraction = longFraction;
         this.tightFraction = tightFraction;
         this.tightSlack = tightSlack;
+        this.blockwiseFraction = blockwiseFraction;
+        this.blockLength = blockLength;
         byLength = examples.GroupBy(e => e.PromptIds.Length + e.AnswerIds.Length).ToDictionary(g => g.Key, g => g.ToList());
         random = new Random(seed);
         MaxAnswerLength = examples.Max(e => e.AnswerIds.Length);
@@ -44,37 +60,52 @@ public sealed class DiffusionBatchSampler
     public int MaxAnswerLength { get; }
     public int MaxPromptLength { get; }
 
-    /// <summary>A batch: ids [B, T] and the answer mask [B, T] (true after each row's prompt), on the CPU.</summary>
-    public (Tensor Ids, Tensor AnswerMask) Next()
+    /// <summary>The next batch, on the CPU.</summary>
+    public DiffusionBatch Next()
     {
         // Drawn first and only when enabled, so runs without tight batches keep their exact data stream.
         if (tightFraction > 0 && random.NextDouble() < tightFraction) return NextTight();
         int minGen = MaxAnswerLength + 1;
-        int genLength = random.NextDouble() < longFraction
-            ? random.Next(minGen + shortSlack, Math.Max(minGen + shortSlack, longMax) + 1)
-            : minGen + random.Next(0, shortSlack + 1);
+        int genLength = random.NextDouble() < longFraction ? LongGenLength(minGen + shortSlack) : minGen + random.Next(0, shortSlack + 1);
         int total = MaxPromptLength + genLength;
-        int rows = Math.Max(1, tokensPerBatch / total);
-
-        var ids = new long[rows * total];
-        var answer = new bool[rows * total];
         // Rows share one length: a shorter prompt simply leaves a longer end-of-text tail.
-        for (int r = 0; r < rows; r++) Fill(ids, answer, r * total, total, examples[random.Next(examples.Count)]);
-        return (tensor(ids, [rows, total]), tensor(answer, [rows, total]));
+        return Batch(total, Math.Max(1, tokensPerBatch / total), () => examples[random.Next(examples.Count)]);
+    }
+
+    /// <summary>
+    /// Log-uniform between <paramref name="shortest"/> and the longest length: long canvases of every scale
+    /// (gen 128 as often as gen 512 to 1,024), and the shorter ones pack more rows.
+    /// </summary>
+    private int LongGenLength(int shortest)
+    {
+        if (longMax <= shortest) return shortest;
+        double log = Math.Log(shortest) + random.NextDouble() * (Math.Log(longMax) - Math.Log(shortest));
+        return Math.Clamp((int)Math.Round(Math.Exp(log)), shortest, longMax);
     }
 
     /// <summary>Rows of one prompt + answer length, so every row ends with the same short tail.</summary>
-    private (Tensor Ids, Tensor AnswerMask) NextTight()
+    private DiffusionBatch NextTight()
     {
         var first = examples[random.Next(examples.Count)];
         int length = first.PromptIds.Length + first.AnswerIds.Length;
         var pool = byLength[length];
         int total = length + random.Next(0, tightSlack + 1);
-        int rows = Math.Max(1, tokensPerBatch / total);
+        return Batch(total, Math.Max(1, tokensPerBatch / total), () => pool[random.Next(pool.Count)]);
+    }
+
+    private DiffusionBatch Batch(int total, int rows, Func<TrainingExample> draw)
+    {
         var ids = new long[rows * total];
         var answer = new bool[rows * total];
-        for (int r = 0; r < rows; r++) Fill(ids, answer, r * total, total, pool[random.Next(pool.Count)]);
-        return (tensor(ids, [rows, total]), tensor(answer, [rows, total]));
+        var clean = new bool[rows * total];
+        var hidden = new bool[rows * total];
+        for (int r = 0; r < rows; r++)
+        {
+            var e = draw();
+            Fill(ids, answer, r * total, total, e);
+            if (blockwiseFraction > 0 && random.NextDouble() < blockwiseFraction) LayOutBlockwise(clean, hidden, r * total, total, e);
+        }
+        return new DiffusionBatch(tensor(ids, [rows, total]), tensor(answer, [rows, total]), tensor(clean, [rows, total]), tensor(hidden, [rows, total]));
     }
 
     /// <summary>One row at <paramref name="offset"/>: prompt, answer, then end-of-text up to <paramref name="total"/>.</summary>
@@ -87,5 +118,18 @@ public sealed class DiffusionBatchSampler
                 : answerPos < e.AnswerIds.Length ? e.AnswerIds[answerPos] : eosTokenId;
             answer[offset + i] = answerPos >= 0;
         }
+    }
+
+    /// <summary>
+    /// The row as a decode sees it while on one block that holds part of the answer or its first
+    /// end-of-text: the blocks before it clean, the blocks after it hidden.
+    /// </summary>
+    private void LayOutBlockwise(bool[] clean, bool[] hidden, int offset, int total, TrainingExample e)
+    {
+        int answerStart = e.PromptIds.Length;
+        int block = random.Next(0, e.AnswerIds.Length / blockLength + 1);
+        int from = answerStart + block * blockLength, to = Math.Min(total, from + blockLength);
+        for (int i = answerStart; i < from && i < total; i++) clean[offset + i] = true;
+        for (int i = to; i < total; i++) hidden[offset + i] = true;
     }
 }

@@ -9,20 +9,20 @@ namespace Learn2PD.Train.ModelTraining;
 public sealed record TrainStepReport(int Step, double Loss, double LearningRate, long Tokens, double TokensPerSecond);
 
 /// <summary>
-/// The training loop for a small LLaDA: AdamW on the masked-diffusion loss, warm-up + cosine
+/// The training loop for a small model of either family: AdamW on the masked-diffusion loss, warm-up + cosine
 /// schedule, gradient clipping, bf16 linear layers unless <see cref="TrainModelOptions.MixedPrecision"/> is
 /// off. Every step runs inside a dispose scope, so memory stays flat.
 /// Checkpointing and validation belong to the caller (see <see cref="Run"/>'s callbacks).
 /// </summary>
 public sealed class ModelTrainer : IDisposable
 {
-    private readonly LLaDAModelLM model;
+    private readonly DiffusionModel model;
     private readonly DiffusionBatchSampler sampler;
     private readonly TrainModelOptions options;
     private readonly TorchSharp.Modules.AdamW optimizer;
     private readonly Generator maskGenerator;
 
-    public ModelTrainer(LLaDAModelLM model, DiffusionBatchSampler sampler, TrainModelOptions options)
+    public ModelTrainer(DiffusionModel model, DiffusionBatchSampler sampler, TrainModelOptions options)
     {
         this.model = model;
         this.sampler = sampler;
@@ -50,13 +50,13 @@ public sealed class ModelTrainer : IDisposable
             double loss;
             using (NewDisposeScope())
             {
-                var (ids, answerMask) = sampler.Next();
-                ids = ids.to(device);
-                answerMask = answerMask.to(device);
+                var batch = sampler.Next();
+                var ids = batch.Ids.to(device);
                 optimizer.zero_grad();
                 Tensor lossTensor;
                 using (options.MixedPrecision ? Autocast.Enable() : null)
-                    lossTensor = MaskedDiffusionLoss.Compute(x => model.Forward(x), ids, answerMask, model.Config.MaskTokenId, maskGenerator);
+                    lossTensor = MaskedDiffusionLoss.Compute(x => model.Forward(x), ids, batch.AnswerMask.to(device), model.Config.MaskTokenId, maskGenerator,
+                        batch.Clean.to(device), batch.Hidden.to(device));
                 lossTensor.backward(); // autograd replays the recorded bf16 casts, so the backward mixes precision too
                 nn.utils.clip_grad_norm_(model.parameters(), options.GradientClip);
                 optimizer.step();

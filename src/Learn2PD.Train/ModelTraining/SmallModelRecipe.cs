@@ -1,10 +1,13 @@
+using Learn2PD.Core.Model;
 using Learn2PD.Train.Tasks;
 
 namespace Learn2PD.Train.ModelTraining;
 
-/// <summary>Everything that defines a small arithmetic LLaDA training run (the `train-model` command's settings).</summary>
+/// <summary>Everything that defines a small arithmetic model's training run (the `train-model` command's settings).</summary>
 public sealed record SmallModelRecipe
 {
+    /// <summary>The module tree and its conventions: LLaDA (the embedded model) or Dream (biased q/k/v, shifted logits).</summary>
+    public ModelFamily Architecture { get; init; } = ModelFamily.LLaDA;
     public int DModel { get; init; } = 256;
     public int Layers { get; init; } = 4;
     public int Heads { get; init; } = 8;

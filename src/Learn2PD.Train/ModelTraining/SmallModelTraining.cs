@@ -12,7 +12,8 @@ using static TorchSharp.torch;
 namespace Learn2PD.Train.ModelTraining;
 
 /// <summary>
-/// Trains a small LLaDA on the arithmetic task from scratch (or resumes one) into a Hugging Face
+/// Trains a small LLaDA or Dream (<see cref="SmallModelRecipe.Architecture"/>) on the arithmetic task from
+/// scratch (or resumes one) into a Hugging Face
 /// model directory: tokenizer.json, config.json and model.safetensors, plus training_state.json and
 /// optimizer.bin for <c>--resume</c>. Checkpoints are written atomically, file by file.
 /// </summary>
@@ -43,7 +44,7 @@ public sealed class SmallModelTraining
         string statePath = Path.Combine(outDir, StateFile);
         bool resuming = resume && File.Exists(statePath);
         var problems = task.Train(recipe.TrainProblems, (ulong)recipe.Training.Seed);
-        LLaDAModelLM model;
+        DiffusionModel model;
         if (resuming)
         {
             var state = JsonNode.Parse(File.ReadAllText(statePath))!;
@@ -57,9 +58,9 @@ public sealed class SmallModelTraining
             // The vocabulary holds every word and number of the training problems (see ArithmeticCorpus).
             var ids = ArithmeticCorpus.Vocabulary(problems).Write(Path.Combine(outDir, "tokenizer.json"));
             var vocabularySize = LLaDATokenizer.Load(outDir).VocabularySize;
-            var config = LLaDAConfig.Small(vocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
-                recipe.DModel, recipe.Heads, recipe.Layers, recipe.MlpHidden, recipe.MaxSequenceLength);
-            model = new LLaDAModelLM(config);
+            var config = ModelConfig.Small(vocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
+                recipe.DModel, recipe.Heads, recipe.Layers, recipe.MlpHidden, recipe.MaxSequenceLength, recipe.Architecture);
+            model = DiffusionModel.Create(config);
             ModelInit.Initialize(model, recipe.Training.Seed);
         }
 
@@ -70,7 +71,7 @@ public sealed class SmallModelTraining
 
         var sampler = new DiffusionBatchSampler(examples, model.Config.EosTokenId, recipe.Training.TokensPerBatch,
             recipe.Training.ShortSlack, recipe.Training.LongGenLength, recipe.Training.LongFraction, recipe.Training.Seed + startStep,
-            recipe.Training.TightFraction, recipe.Training.TightSlack);
+            recipe.Training.TightFraction, recipe.Training.TightSlack, recipe.Training.BlockwiseFraction, recipe.Training.BlockLength);
         using var trainer = new ModelTrainer(model, sampler, recipe.Training);
         string optimizerPath = Path.Combine(outDir, OptimizerFile);
         if (startStep > 0 && File.Exists(optimizerPath)) trainer.LoadState(optimizerPath);

@@ -1,6 +1,6 @@
 namespace Learn2PD.Train.ModelTraining;
 
-/// <summary>Settings of a from-scratch training run of a small LLaDA (validated by the CLI).</summary>
+/// <summary>Settings of a from-scratch training run of a small model (validated by the CLI).</summary>
 public sealed record TrainModelOptions
 {
     public int Steps { get; init; } = 6000;
@@ -15,11 +15,15 @@ public sealed record TrainModelOptions
     public int ShortSlack { get; init; } = 32;
     /// <summary>The longest generation length a long-padding batch uses.</summary>
     public int LongGenLength { get; init; } = 1024;
-    /// <summary>Share of batches padded to a long generation length.</summary>
-    public double LongFraction { get; init; } = 0.15;
+    /// <summary>Share of batches padded to a long generation length (log-uniform up to <see cref="LongGenLength"/>).</summary>
+    public double LongFraction { get; init; } = 0.3;
     /// <summary>Share of batches whose canvas ends 0..<see cref="TightSlack"/> tokens after the answer (what an EoTP cut leaves).</summary>
     public double TightFraction { get; init; } = 0.2;
     public int TightSlack { get; init; } = 8;
+    /// <summary>Share of rows laid out as a block-by-block decode sees them: earlier blocks clean, later ones masked.</summary>
+    public double BlockwiseFraction { get; init; } = 0.5;
+    /// <summary>The block length of that layout (the decoders' default).</summary>
+    public int BlockLength { get; init; } = 32;
     public int Seed { get; init; } = 0;
     /// <summary>
     /// Linear layers multiply in bf16 (fp32 weights, optimizer and loss; see <see cref="Learn2PD.Core.Model.Autocast"/>):

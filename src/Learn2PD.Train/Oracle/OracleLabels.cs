@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Learn2PD.Core.Decoding;
+using Learn2PD.Core.Model;
 
 namespace Learn2PD.Train.Oracle;
 
@@ -11,20 +12,31 @@ public sealed record RecordedBatch(IReadOnlyList<int> Prompts, double ReferenceS
 /// first the reference answers, the baseline decode (fixed schedule, one token per step), so the
 /// labels describe the model's own answers, not a dataset's; then the oracle run
 /// (<see cref="OraclePolicy"/>: commit whatever already equals the reference), recording at every
-/// step of every block the block's confidences (all positions, committed ones included) and
-/// whether each position's prediction equals the reference.
+/// step of every block the block's confidences (all positions, committed ones included; what the
+/// model family's filter reads, see <see cref="SamplingConventions"/>) and whether each position is
+/// right: its prediction equals the reference (LLaDA), or, for Dream as the authors' Dream script
+/// compares the block's tokens, a committed position always is (the oracle commits only reference tokens).
 /// </summary>
 public sealed class OracleLabels
 {
     private readonly BlockDecoder decoder;
     private readonly bool recordReference;
+    private readonly OracleStallGuard stallGuard;
 
     /// <param name="recordReference">Also record the reference decode's own steps (every share of a block committed), not only the oracle's.</param>
     public OracleLabels(BlockDecoder decoder, int genLength, int blockLength, bool recordReference = false)
+        : this(decoder, DecodeOptions.Baseline(genLength, blockLength), OracleStallGuard.UnchangedPredictions, recordReference)
+    {
+    }
+
+    /// <param name="baseline">The reference decode's settings (fixed schedule, no cache, no end-of-text prediction); the oracle runs with the same.</param>
+    /// <param name="stallGuard">When the oracle copies the reference into a block it cannot finish.</param>
+    public OracleLabels(BlockDecoder decoder, DecodeOptions baseline, OracleStallGuard stallGuard, bool recordReference = false)
     {
         this.decoder = decoder;
         this.recordReference = recordReference;
-        Baseline = DecodeOptions.Baseline(genLength, blockLength);
+        this.stallGuard = stallGuard;
+        Baseline = baseline;
     }
 
     /// <summary>The trajectories a recorder with these settings writes.</summary>
@@ -78,24 +90,26 @@ public sealed class OracleLabels
         long endOfText = decoder.Model.Config.EosTokenId;
 
         clock.Restart();
-        var oracle = new OraclePolicy(answers, endOfText);
+        var oracle = new OraclePolicy(answers, endOfText, stallGuard);
+        bool committedAreCorrect = decoder.Model.Config.Family == ModelFamily.Dream;
         var records = batch.Select(_ => new List<LabelRecord>()).ToArray();
         var result = decoder.Decode(batch, Baseline, oracle, step =>
-            records[step.Row].Add(Record(step, oracle, endOfText, LabelRecord.OracleTrajectory)), cancel);
+            records[step.Row].Add(Record(step, oracle, endOfText, LabelRecord.OracleTrajectory, committedAreCorrect)), cancel);
         double oracleSeconds = clock.Elapsed.TotalSeconds;
         foreach (var step in referenceSteps)
         {
             // Past the block after the answer's end every step looks alike (end-of-text everywhere): leave those out.
             int end = Array.IndexOf(answers[step.Row], endOfText);
             if (end >= 0 && step.AnswerOffset > end + Baseline.BlockLength) continue;
-            records[step.Row].Add(Record(step, oracle, endOfText, LabelRecord.ReferenceTrajectory));
+            records[step.Row].Add(Record(step, oracle, endOfText, LabelRecord.ReferenceTrajectory, committedAreCorrect));
         }
 
         var labels = new PromptLabels[batch.Count];
         for (int r = 0; r < batch.Count; r++)
         {
-            // The oracle commits only reference tokens, so it must end on the reference itself.
-            if (!result.Rows[r].AnswerIds.AsSpan().SequenceEqual(answers[r]))
+            // The oracle commits only reference tokens, so it must end on the reference itself (or, where the
+            // reference Dream sampler leaves a block with masks, on the reference with masks in it).
+            if (!Reproduces(result.Rows[r].AnswerIds, answers[r], Baseline.DreamQuirks.StopWhenScheduleSpent ? decoder.Model.Config.MaskTokenId : null))
                 throw new InvalidOperationException($"oracle run of batch row {r} did not reproduce its reference answer");
             labels[r] = new PromptLabels(r, answers[r], reference.Rows[r].Nfe, result.Rows[r].Nfe,
                 referenceSeconds / batch.Count, oracleSeconds / batch.Count, records[r]);
@@ -103,12 +117,23 @@ public sealed class OracleLabels
         return labels;
     }
 
-    /// <summary>A traced step as a label record: correct where the prediction equals the reference answer.</summary>
-    private static LabelRecord Record(StepTrace step, OraclePolicy oracle, long endOfText, string trajectory)
+    private static bool Reproduces(long[] answer, long[] reference, long? mask)
+    {
+        if (answer.Length != reference.Length) return false;
+        for (int i = 0; i < answer.Length; i++)
+        {
+            if (answer[i] != reference[i] && answer[i] != mask) return false;
+        }
+        return true;
+    }
+
+    /// <summary>A traced step as a label record: correct where the prediction equals the reference answer (and, if so asked, wherever committed).</summary>
+    private static LabelRecord Record(StepTrace step, OraclePolicy oracle, long endOfText, string trajectory, bool committedAreCorrect)
     {
         int n = step.Predictions.Length;
         var correct = new bool[n];
-        for (int j = 0; j < n; j++) correct[j] = step.Predictions[j] == oracle.ReferenceAt(step.Row, step.AnswerOffset + j);
+        for (int j = 0; j < n; j++)
+            correct[j] = (committedAreCorrect && !step.Masked[j]) || step.Predictions[j] == oracle.ReferenceAt(step.Row, step.AnswerOffset + j);
         return new LabelRecord(step.Block, step.Step, step.Confidences.Select(c => (float)c).ToArray(), correct, (bool[])step.Masked.Clone())
         {
             Trajectory = trajectory,

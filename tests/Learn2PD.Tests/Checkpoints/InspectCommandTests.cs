@@ -45,7 +45,7 @@ public sealed class InspectCommandTests : IDisposable
     {
         File.Copy(GoldenData.Path("llada-8b-instruct", "config.json"), _dir.File("config.json"));
         // The real index maps LLaDA-8B-Instruct's 291 tensors onto 6 bf16 shards; rebuild it from the names.
-        var names = new LLaDAModelLM(LLaDAConfigJson.Load(_dir.Path), META, ScalarType.BFloat16).named_parameters().Select(p => p.name).ToList();
+        var names = new LLaDAModelLM(ModelConfigJson.Load(_dir.Path), META, ScalarType.BFloat16).named_parameters().Select(p => p.name).ToList();
         var weightMap = new JsonObject();
         for (int i = 0; i < names.Count; i++) weightMap[names[i]] = $"model-{i * 6 / names.Count + 1:00000}-of-00006.safetensors";
         var index = new JsonObject { ["metadata"] = new JsonObject { ["total_size"] = 16_031_162_368L }, ["weight_map"] = weightMap };
@@ -60,6 +60,29 @@ public sealed class InspectCommandTests : IDisposable
         Assert.Contains("16,031,162,368 bytes", text);
         Assert.Contains("model-00006-of-00006.safetensors         MISSING", text);
         Assert.Contains("6 of 6 shards missing", text);
+    }
+
+    [Fact]
+    public void Inspect_Dream7BConfigAndIndexOnly_Reports7615616512ParametersAndFourMissingShards()
+    {
+        File.Copy(Fixtures.Path(Path.Combine("dream-v0-instruct-7b", "config.json")), _dir.File("config.json"));
+        // Dream-v0-Instruct-7B ships 339 bf16 tensors in 4 shards; rebuild an index of that shape from the names.
+        var names = DiffusionModel.Create(ModelConfigJson.Load(_dir.Path), META, ScalarType.BFloat16).named_parameters().Select(p => p.name).ToList();
+        var weightMap = new JsonObject();
+        for (int i = 0; i < names.Count; i++) weightMap[names[i]] = $"model-{i * 4 / names.Count + 1:00000}-of-00004.safetensors";
+        var index = new JsonObject { ["metadata"] = new JsonObject { ["total_size"] = 15_231_233_024L }, ["weight_map"] = weightMap };
+        File.WriteAllText(_dir.File(CheckpointDirectory.IndexFileName), index.ToJsonString());
+        var output = new StringWriter();
+
+        int exitCode = InspectCommand.Run(_dir.Path, output, load: true);
+
+        string text = output.ToString();
+        Assert.Equal(0, exitCode);
+        Assert.Contains("architecture      Dream: d_model 3584, 28 layers, 28 heads (4 kv, head size 128, q/k/v bias), mlp 18944", text);
+        Assert.Contains("mask 151666, end-of-text 151643", text);
+        Assert.Contains("parameters        7,615,616,512 in 339 tensors", text);
+        Assert.Contains("model-00004-of-00004.safetensors         MISSING", text);
+        Assert.Contains("4 of 4 shards missing", text);
     }
 
     [SkippableFact]

@@ -90,7 +90,7 @@ public sealed class StateDictLoaderTests(ITestOutputHelper output) : IDisposable
     {
         string dir = GoldenData.Path("llada-tiny", "model");
         var golden = SafeTensors.ReadTensors(GoldenData.Path("llada-tiny", "forward.safetensors"));
-        using var model = new LLaDAModelLM(LLaDAConfigJson.Load(dir), device: Meta);
+        using var model = new LLaDAModelLM(ModelConfigJson.Load(dir), device: Meta);
 
         StateDictLoader.LoadInto(model, CheckpointDirectory.Open(dir), torch.ScalarType.Float32, torch.CPU);
         model.eval();

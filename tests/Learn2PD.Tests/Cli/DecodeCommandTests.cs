@@ -18,7 +18,7 @@ public sealed class DecodeCommandTests
             "--gen-length", $"{c.Options.GenLength}", "--block-length", $"{c.Options.BlockLength}", "--steps", $"{c.Options.Steps}",
             "--policy", c.Method.Policy.ToString().ToLowerInvariant(), "--cache", c.Options.Cache.ToString().ToLowerInvariant(), "--output", "json",
         };
-        if (c.Options.EndOfTextPrediction) args.Add("--eotp");
+        if (c.Options.EndOfTextPrediction) args.AddRange(["--eotp", "--eotp-rule", "paper"]);
         if (c.Method.Policy == PolicyKind.Threshold) args.AddRange(["--threshold", $"{c.Method.Parameter}"]);
         if (c.Method.Policy == PolicyKind.Filter) args.AddRange(["--filter", GoldenData.Path("llada-tiny", "filter.safetensors"), "--accept-threshold", $"{c.Method.Parameter}"]);
         if (c.Options.EndOfTextPrediction && c.Options.Cache == CacheKind.Dual) args.Add("--reference-cache");
@@ -72,7 +72,7 @@ public sealed class DecodeCommandTests
     }
 
     [Theory]
-    [InlineData("--policy greedy", "--policy: 'greedy' is not one of fixed, threshold, filter, oracle")]
+    [InlineData("--policy greedy", "--policy: 'greedy' is not one of fixed, threshold, filter, oracle, maskgit_plus, topk_margin, entropy, origin")]
     [InlineData("--cache paged", "--cache: 'paged' is not one of none, prefix, dual")]
     [InlineData("--gen-length abc", "--gen-length: 'abc' is not a whole number")]
     [InlineData("--gen-lenght 64", "Unrecognized command or argument '--gen-lenght'. (did you mean --gen-length?)")]

@@ -76,7 +76,7 @@ public sealed class SeededMutationTests(ITestOutputHelper output)
         json[field] = value; // building such a skeleton would take minutes, or overflow TorchSharp's sizes
         File.WriteAllText(path, json.ToJsonString());
 
-        var error = Assert.Throws<Learn2PdException>(() => LLaDAConfigJson.Load(temp.Path));
+        var error = Assert.Throws<Learn2PdException>(() => ModelConfigJson.Load(temp.Path));
         Assert.Contains(path, error.Message);
         Assert.Contains(message, error.Message);
     }
@@ -101,7 +101,7 @@ public sealed class SeededMutationTests(ITestOutputHelper output)
             case "config.json":
             {
                 string target = Copy(GoldenData.Path("llada-tiny", "model-bf16", "config.json"), dir);
-                return (target, int.MaxValue, () => PretrainedModel.Skeleton(LLaDAConfigJson.Load(dir), target, ScalarType.Float32).Dispose());
+                return (target, int.MaxValue, () => PretrainedModel.Skeleton(ModelConfigJson.Load(dir), target, ScalarType.Float32).Dispose());
             }
             case "filter .pth":
             {

@@ -176,4 +176,30 @@ public sealed class CommitRuleTests
         var step = Step([0.5, 0.9], "mm", predictions: [5, 0]);
         Assert.Null(new EndOfTextPredictor(Eot, Mask, true).FindCut(step, [Mask, Mask], [5, 0], [0.5, 0.9]));
     }
+
+    [Theory]
+    // The paper's rule cuts at the most confident masked end-of-text prediction, however unsure it is.
+    [InlineData(null, 103)]
+    // The confident rule takes the most confident one that is sure enough...
+    [InlineData(0.6, 103)]
+    // ...and cuts nowhere when no end-of-text prediction reaches its confidence.
+    [InlineData(0.8, null)]
+    public void EndOfTextPredictor_ConfidentRule_IgnoresUnsureEndOfTextPredictions(double? minConfidence, int? expectedLength)
+    {
+        long[] predictions = [5, 0, 0, 7];
+        double[] confidences = [0.9, 0.3, 0.7, 0.9];
+        var step = Step(confidences, "mmmm", predictions: predictions);
+
+        var eotp = new EndOfTextPredictor(Eot, Mask, searchesWholeSequence: true, minConfidence);
+
+        Assert.Equal(expectedLength, eotp.FindCut(step, [Mask, Mask, Mask, Mask, Mask], predictions, confidences));
+    }
+
+    [Fact]
+    public void EndOfTextPredictor_ConfidentRule_StillCutsAtAnAcceptedEndOfText()
+    {
+        var step = Step([0.5, 0.4], "mm", predictions: [0, 5]);
+        step.Accepted[0] = true;
+        Assert.Equal(101, new EndOfTextPredictor(Eot, Mask, true, minConfidence: 0.9).FindCut(step, [Mask, Mask, Mask], [0, 5, 6], [0.5, 0.4, 0.3]));
+    }
 }

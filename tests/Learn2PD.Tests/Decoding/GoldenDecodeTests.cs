@@ -69,6 +69,7 @@ internal static class GoldenCases
                 BlockLength = c.GetProperty("block_length").GetInt32(),
                 Steps = c.GetProperty("steps").GetInt32(),
                 EndOfTextPrediction = c.GetProperty("eotp").GetBoolean(),
+                EndOfTextRule = EndOfTextRule.Paper,
                 Cache = cache switch { "prefix" => CacheKind.Prefix, "dual" => CacheKind.Dual, _ => CacheKind.None },
                 // Fast-dLLM's first release ran its cache refinement as a do-while loop.
                 Refinement = reference.StartsWith("NVlabs/Fast-dLLM", StringComparison.Ordinal) ? RefinementLoop.DoWhile : RefinementLoop.CheckFirst,

@@ -7,7 +7,7 @@ namespace Learn2PD.Tests.Model;
 /// <summary>Settings the model does not implement are refused with a message naming the field.</summary>
 public sealed class ConfigValidationTests
 {
-    private static JsonObject Valid() => LLaDAConfigJson.ToJson(LLaDAConfig.Small(vocabSize: 64, maskTokenId: 62, eosTokenId: 63, dModel: 32, nHeads: 4, nLayers: 1, mlpHiddenSize: 64));
+    private static JsonObject Valid() => LLaDAConfigJson.ToJson(ModelConfig.Small(vocabSize: 64, maskTokenId: 62, eosTokenId: 63, dModel: 32, nHeads: 4, nLayers: 1, mlpHiddenSize: 64));
 
     [Fact]
     public void FromJson_SmallPresetRoundTrips()
@@ -71,7 +71,7 @@ public sealed class ConfigValidationTests
         File.WriteAllText(path, "{ not json");
         try
         {
-            var error = Assert.Throws<Learn2PdException>(() => LLaDAConfigJson.Load(path));
+            var error = Assert.Throws<Learn2PdException>(() => ModelConfigJson.Load(path));
             Assert.Contains(path, error.Message);
             Assert.DoesNotContain("\n", error.Message);
         }

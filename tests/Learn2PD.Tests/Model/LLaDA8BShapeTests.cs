@@ -10,7 +10,7 @@ public sealed class LLaDA8BShapeTests
     [SkippableFact]
     public void Build_From8BConfig_Has291TensorsAnd8015581184Parameters()
     {
-        var config = LLaDAConfigJson.Load(GoldenData.Path("llada-8b-instruct", "config.json"));
+        var config = ModelConfigJson.Load(GoldenData.Path("llada-8b-instruct", "config.json"));
         var model = new LLaDAModelLM(config, META, ScalarType.BFloat16);
 
         Assert.Equal(291, model.named_parameters().Count());
@@ -23,7 +23,7 @@ public sealed class LLaDA8BShapeTests
     [SkippableFact]
     public void Build_From8BConfig_ParameterNamesAreTheCheckpointKeys()
     {
-        var config = LLaDAConfigJson.Load(GoldenData.Path("llada-8b-instruct", "config.json"));
+        var config = ModelConfigJson.Load(GoldenData.Path("llada-8b-instruct", "config.json"));
         var model = new LLaDAModelLM(config, META, ScalarType.BFloat16);
         var names = model.named_parameters().Select(p => p.name).ToHashSet();
 

@@ -6,22 +6,23 @@ using static TorchSharp.torch;
 
 namespace Learn2PD.Tests.ModelTraining;
 
-/// <summary>The small-model trainer learns: a few dozen steps on arithmetic problems lower the masked-diffusion loss.</summary>
+/// <summary>The small-model trainer learns: a few dozen steps on arithmetic problems lower the masked-diffusion loss, for either family.</summary>
 public sealed class ModelTrainerTests
 {
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Train_FortySteps_LowersTheLoss(bool mixedPrecision)
+    [InlineData(ModelFamily.LLaDA, true)]
+    [InlineData(ModelFamily.LLaDA, false)]
+    [InlineData(ModelFamily.Dream, true)]
+    public void Train_FortySteps_LowersTheLoss(ModelFamily family, bool mixedPrecision)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"l2pd-vocab-{Guid.NewGuid():N}");
         try
         {
             var ids = ArithmeticCorpus.Vocabulary(ArithmeticTask.Default.Train(1000, seed: 0)).Write(Path.Combine(dir, "tokenizer.json"));
             var tokenizer = LLaDATokenizer.Load(dir);
-            var config = LLaDAConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
-                dModel: 32, nHeads: 2, nLayers: 1, mlpHiddenSize: 64, maxSequenceLength: 512);
-            var model = new LLaDAModelLM(config);
+            var config = ModelConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
+                dModel: 32, nHeads: 2, nLayers: 1, mlpHiddenSize: 64, maxSequenceLength: 512, family: family);
+            var model = DiffusionModel.Create(config);
             ModelInit.Initialize(model, seed: 1);
             var examples = ArithmeticTask.Default.Train(200, seed: 1).Select(p => ArithmeticCorpus.Tokenize(tokenizer, p)).ToArray();
             var options = new TrainModelOptions { Steps = 40, WarmupSteps = 5, LearningRate = 3e-3, TokensPerBatch = 2048, LongFraction = 0, Seed = 1, MixedPrecision = mixedPrecision };

@@ -29,7 +29,7 @@ internal static class ChatModelFixture
             .Write(Path.Combine(dir, "tokenizer.json"));
         File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), TokenizerConfig);
         var tokenizer = LLaDATokenizer.Load(dir);
-        var config = LLaDAConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
+        var config = ModelConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
             dModel: 32, nHeads: 2, nLayers: 1, mlpHiddenSize: 64, maxSequenceLength: 512);
         using var model = new LLaDAModelLM(config);
         ModelInit.Initialize(model, seed: 3);

@@ -23,7 +23,7 @@ internal static class EvalFixture
         System.IO.Directory.CreateDirectory(dir);
         var ids = ArithmeticCorpus.Vocabulary(ArithmeticTask.Default.Train(1000, seed: 0)).Write(Path.Combine(dir, "tokenizer.json"));
         var tokenizer = LLaDATokenizer.Load(dir);
-        var config = LLaDAConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
+        var config = ModelConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
             dModel: 32, nHeads: 2, nLayers: 1, mlpHiddenSize: 64, maxSequenceLength: 512);
         using var model = new LLaDAModelLM(config);
         ModelInit.Initialize(model, seed: 1);

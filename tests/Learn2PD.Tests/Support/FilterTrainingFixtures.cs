@@ -16,7 +16,7 @@ internal static class FilterTrainingFixtures
     /// A private instance of the golden tiny LLaDA: decoding mutates a model's RoPE tables, so tests
     /// that may run in parallel with the golden decode tests must not share <see cref="GoldenModels"/>' instance.
     /// </summary>
-    public static LLaDAModelLM GoldenTinyModel()
+    public static DiffusionModel GoldenTinyModel()
     {
         GoldenData.Require();
         return PretrainedModel.Load(GoldenData.Path("llada-tiny", "model"), TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.CPU).Model;
@@ -49,7 +49,7 @@ internal static class FilterTrainingFixtures
         Directory.CreateDirectory(directory);
         var ids = ArithmeticCorpus.Vocabulary(ArithmeticTask.Default.Train(1000, seed: 0)).Write(Path.Combine(directory, "tokenizer.json"));
         var tokenizer = LLaDATokenizer.Load(directory);
-        var config = LLaDAConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
+        var config = ModelConfig.Small(tokenizer.VocabularySize, ids[SpecialToken.Mask], ids[SpecialToken.EndOfText],
             dModel: 32, nHeads: 2, nLayers: 1, mlpHiddenSize: 64, maxSequenceLength: maxSequenceLength);
         using var model = new LLaDAModelLM(config);
         ModelInit.Initialize(model, seed: 3);

@@ -8,12 +8,12 @@ namespace Learn2PD.Tests.Support;
 /// <summary>The golden tiny LLaDA and filter, loaded once per test run (fp32, CPU).</summary>
 internal static class GoldenModels
 {
-    private static readonly Lazy<LLaDAModelLM> Tiny =
+    private static readonly Lazy<DiffusionModel> Tiny =
         new(() => PretrainedModel.Load(GoldenData.Path("llada-tiny", "model"), ScalarType.Float32, CPU).Model);
     private static readonly Lazy<Learn2PdFilter> TinyFilter =
         new(() => FilterFile.Load(GoldenData.Path("llada-tiny", "filter.safetensors")));
 
-    public static LLaDAModelLM TinyModel()
+    public static DiffusionModel TinyModel()
     {
         GoldenData.Require();
         return Tiny.Value;

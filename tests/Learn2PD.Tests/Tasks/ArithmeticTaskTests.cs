@@ -8,8 +8,27 @@ public sealed partial class ArithmeticTaskTests
     private static readonly ArithmeticTaskOptions Hardest =
         new() { MaxSteps = 3, Operations = ArithmeticOperations.All };
 
-    [GeneratedRegex(@"^(?:.* )?ha(?:s|ve) (\d+) ([-+*]) (\d+) = (\d+) (?:(?:more|fewer) )?[a-z]+(?: than [A-Za-z]+)?\.$")]
-    private static partial Regex StepLine();
+    /// <summary>The one sum of a worked line: "a op b = c".</summary>
+    [GeneratedRegex(@"(\d+) ([-+*]) (\d+) = (\d+)")]
+    private static partial Regex Sum();
+
+    /// <summary>The five line forms of <c>AnswerWording</c>; each names who holds how many ("holding").</summary>
+    private static readonly Regex[] LineForms =
+    [
+        new(@"^(?<who>[A-Z][a-z]*(?: they| he| she)?) (?:has|have) \d+ [-+*] \d+ = (?<holding>\d+) [a-z ]+?(?: than [A-Za-z]+)?\.$"),
+        new(@"^\d+ [-+*] \d+ = \d+, so (?<who>[A-Za-z]+(?: they| he| she)?) (?:has|have) (?<holding>\d+) [a-z ]+?(?: than [A-Za-z]+)?\.$"),
+        new(@"^(?<who>[A-Z][a-z]*(?: they| he| she)?) (?:has|have) (?<holding>\d+) [a-z ]+?(?: than [A-Za-z]+)? because \d+ [-+*] \d+ = \d+\.$"),
+        new(@"^Since \d+ [-+*] \d+ = \d+, (?<who>[A-Za-z]+(?: they| he| she)?) (?:has|have) (?<holding>\d+) [a-z ]+?(?: than [A-Za-z]+)?\.$"),
+        new(@"^We get \d+ [-+*] \d+ = \d+\. (?<who>[A-Z][a-z]*(?: they| he| she)?) (?:has|have) (?<holding>\d+) [a-z ]+?(?: than [A-Za-z]+)?\.$"),
+    ];
+
+    private static readonly string[] Openers = ["Let's think step by step.", "Step by step:"];
+
+    /// <summary>The worked lines of an answer: without its opener, closer and final "#### N".</summary>
+    private static string[] StepLines(GsmProblem problem) =>
+        problem.Answer.Split('\n')[..^1].Where(l => !Openers.Contains(l) && !l.Contains("the answer is", StringComparison.OrdinalIgnoreCase)).ToArray();
+
+    private static int FormOf(string line) => Array.FindIndex(LineForms, f => f.IsMatch(line));
 
     [GeneratedRegex(@"\d+")]
     private static partial Regex Number();
@@ -78,8 +97,8 @@ public sealed partial class ArithmeticTaskTests
     }
 
     private static readonly (string, string) PinnedFirstTest = (
-        "Eva buys 2 packs of oranges. Each pack has 4 oranges. How many oranges does Eva have altogether?",
-        "Eva has 2 * 4 = 8 oranges.\n#### 8");
+        "Sophia's bag holds 2 cupcakes. Sophia buys 7 more. How many cupcakes does she have now?",
+        "Let's think step by step.\nSince 7 + 2 = 9, Sophia has 9 cupcakes.\n#### 9");
 
     [Theory]
     [MemberData(nameof(Difficulties))]
@@ -87,18 +106,20 @@ public sealed partial class ArithmeticTaskTests
     {
         foreach (GsmProblem problem in Sample(options))
         {
-            string[] lines = problem.Answer.Split('\n');
             int last = -1;
-            foreach (string line in lines[..^1])
+            foreach (string line in StepLines(problem))
             {
-                Match m = StepLine().Match(line);
-                Assert.True(m.Success, $"not a step line: '{line}' in\n{problem.Answer}");
+                Assert.True(FormOf(line) >= 0, $"not a worded step line: '{line}' in\n{problem.Answer}");
+                Match m = Assert.Single(Sum().Matches(line));
                 int a = int.Parse(m.Groups[1].Value), b = int.Parse(m.Groups[3].Value), c = int.Parse(m.Groups[4].Value);
                 Assert.Equal(m.Groups[2].Value switch { "+" => a + b, "-" => a - b, _ => a * b }, c);
                 Assert.True(c >= 0, $"negative result in {problem.Answer}");
+                Assert.Equal($"{c}", LineForms[FormOf(line)].Match(line).Groups["holding"].Value);
                 last = c;
             }
+            string[] lines = problem.Answer.Split('\n');
             Assert.Equal($"#### {last}", lines[^1]);
+            if (lines.Length > 2 && lines[^2].Contains("answer is", StringComparison.Ordinal)) Assert.EndsWith($" {last}.", lines[^2]);
             Assert.Equal(last.ToString(System.Globalization.CultureInfo.InvariantCulture), problem.FinalAnswer);
         }
     }
@@ -110,13 +131,49 @@ public sealed partial class ArithmeticTaskTests
         foreach (GsmProblem problem in Sample(options, 500))
         {
             var known = Number().Matches(problem.Question).Select(m => m.Value).ToHashSet();
-            foreach (Match m in problem.Answer.Split('\n')[..^1].Select(l => StepLine().Match(l)))
+            foreach (Match m in StepLines(problem).Select(l => Sum().Match(l)))
             {
                 Assert.Contains(m.Groups[1].Value, known);
                 Assert.Contains(m.Groups[3].Value, known);
                 known.Add(m.Groups[4].Value);
             }
         }
+    }
+
+    [Fact]
+    public void Wording_UsesEveryLineForm_OperandOrder_StepOrder_OpenerAndCloser_AtEvenOdds()
+    {
+        var problems = Sample(new ArithmeticTaskOptions(), 4000);
+        var lines = problems.SelectMany(StepLines).ToList();
+        var forms = lines.GroupBy(FormOf).ToDictionary(g => g.Key, g => g.Count() / (double)lines.Count);
+        Assert.Equal([0, 1, 2, 3, 4], forms.Keys.Order());
+        Assert.All(forms.Values, share => Assert.InRange(share, 0.17, 0.23));
+
+        // A second line adds to the first line's result: written first or second, evenly.
+        var carried = problems.Select(p => StepLines(p).Select(l => Sum().Match(l)).ToArray())
+            .Where(sums => sums.Length == 2 && sums[1].Groups[2].Value == "+")
+            .Select(sums => (First: sums[1].Groups[1].Value, Second: sums[1].Groups[3].Value, Previous: sums[0].Groups[4].Value))
+            .Where(s => s.First != s.Second)
+            .ToList();
+        Assert.InRange(carried.Count(s => s.Second == s.Previous) / (double)carried.Count, 0.4, 0.6);
+
+        double opened = problems.Count(p => Openers.Contains(p.Answer.Split('\n')[0])) / (double)problems.Count;
+        double closed = problems.Count(p => p.Answer.Contains("the answer is", StringComparison.OrdinalIgnoreCase)) / (double)problems.Count;
+        Assert.InRange(opened, 0.45, 0.55);
+        Assert.InRange(closed, 0.45, 0.55);
+    }
+
+    [Fact]
+    public void IndependentSteps_ComeInEitherOrder_WhenBothOrdersStayNonNegative()
+    {
+        // "has 4, buys 3, gives 2": 4 + 3 = 7 then 7 - 2 = 5, or 4 - 2 = 2 then 2 + 3 = 5.
+        var chains = Sample(new ArithmeticTaskOptions { MinSteps = 2, MaxSteps = 2, Operations = ArithmeticOperations.AddSub }, 2000)
+            .Select(p => StepLines(p).Select(l => Sum().Match(l)).ToArray())
+            .Where(sums => sums[0].Groups[2].Value != sums[1].Groups[2].Value)
+            .ToList();
+        Assert.NotEmpty(chains);
+        double subtractFirst = chains.Count(sums => sums[0].Groups[2].Value == "-") / (double)chains.Count;
+        Assert.InRange(subtractFirst, 0.25, 0.75);
     }
 
     [Theory]
@@ -176,8 +233,8 @@ public sealed partial class ArithmeticTaskTests
     public void Multiplication_WhenDialedOn_UsesFactorsUpToMaxFactor()
     {
         var options = new ArithmeticTaskOptions { Operations = ArithmeticOperations.All, MaxFactor = 3 };
-        var products = Sample(options).SelectMany(p => p.Answer.Split('\n'))
-            .Select(l => StepLine().Match(l)).Where(m => m.Success && m.Groups[2].Value == "*").ToList();
+        var products = Sample(options).SelectMany(StepLines)
+            .Select(l => Sum().Match(l)).Where(m => m.Success && m.Groups[2].Value == "*").ToList();
         Assert.NotEmpty(products);
         Assert.All(products, m => Assert.True(
             int.Parse(m.Groups[1].Value) is >= 2 and <= 3 || int.Parse(m.Groups[3].Value) is >= 2 and <= 3, m.Value));
@@ -198,5 +255,5 @@ public sealed partial class ArithmeticTaskTests
         new ArithmeticTaskOptions { MaxOperand = 50, MinSteps = 2, MaxSteps = 3 },
     ];
 
-    private static int StepCount(GsmProblem problem) => problem.Answer.Count(c => c == '=');
+    private static int StepCount(GsmProblem problem) => StepLines(problem).Length;
 }

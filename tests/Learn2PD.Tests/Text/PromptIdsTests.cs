@@ -7,7 +7,7 @@ namespace Learn2PD.Tests.Text;
 /// <summary>The one rule for ids given instead of text: inside the vocabulary, and a prompt neither empty nor masked.</summary>
 public sealed class PromptIdsTests
 {
-    private static readonly LLaDAConfig Config = LLaDAConfig.Small(vocabSize: 10, maskTokenId: 9, eosTokenId: 8);
+    private static readonly ModelConfig Config = ModelConfig.Small(vocabSize: 10, maskTokenId: 9, eosTokenId: 8);
 
     [Fact]
     public void Parse_ReadsCommaSeparatedIds()
