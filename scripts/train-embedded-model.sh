@@ -3,10 +3,11 @@
 # `l2pd train-model` run whose defaults are the embedded recipe (word-level vocabulary of the
 # arithmetic task, d_model 256, 4 layers, 8 heads, MLP 512; 300,000 one- and two-step word problems
 # with +, -, *, operands up to 8, factors up to 4, each answer worded at random (line forms, operand
-# and step order, openers, closers); 6,000 AdamW steps of 8,192 tokens at lr 1.5e-3 with a cosine
+# and step order, openers, closers); 5,000 AdamW steps of 8,192 tokens at lr 1.5e-3 with a cosine
 # schedule, linear layers multiplying in bf16 over fp32 weights (train-model --fp32 turns that off);
-# 15% of batches padded to long canvases up to 1,024 tokens, 20% "tight" batches whose canvas ends
-# right after the answer, as after an end-of-text prediction cut).
+# 30% of batches padded to long canvases of log-uniform length up to 1,024 tokens, 20% "tight" batches
+# whose canvas ends right after the answer, as after an end-of-text prediction cut, and half of all rows
+# laid out as block-by-block decoding sees them: earlier blocks clean, later blocks masked).
 # Rerun the same command after an interruption: it resumes from the last checkpoint (every 250 steps).
 # Usage: scripts/train-embedded-model.sh [out-dir]      (then copy out-dir into models/arith-llada)
 set -euo pipefail
