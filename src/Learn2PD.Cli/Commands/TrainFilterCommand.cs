@@ -35,6 +35,9 @@ internal static class TrainFilterCommand
         var kind = new Option<FilterKind>("--kind") { Description = "position (a per-position MLP over confidence, top-2 margin, entropy, stability, position and neighbours; works at any block length) or learn2pd (the authors' MLP over the block's 32 confidences)", DefaultValueFactory = _ => FilterKind.Position };
         var oracleOnly = new Option<bool>("--oracle-only") { Description = "Learn from the oracle runs' steps only (the authors' data); by default the reference decodes' own steps are recorded too" };
         var falseAccept = new Option<double?>("--false-accept-weight") { Description = $"--kind position: how much more a wrong prediction's loss weighs than a right one's (default {TrainFilterSettings.DefaultFalseAcceptWeight}: a false accept can cost the answer, a late one costs a forward)" };
+        var features = new Option<int>("--features") { Description = $"--kind position: {Learn2PD.Core.Filter.PositionFeatures.Count} reads every feature, the left context's included; {Learn2PD.Core.Filter.PositionFeatures.FirstCount} the first set (filters fitted before the left-context features)", DefaultValueFactory = _ => Learn2PD.Core.Filter.PositionFeatures.Count };
+        var references = new Option<int>("--references") { Description = "References per prompt for the labels: the greedy baseline answer and up to N-1 answers sampled at --reference-temperature that agree with it; a prediction is right when, with the others it is labelled with, it matches one of them (1: the paper's labels, against the greedy answer only)", DefaultValueFactory = _ => 1 };
+        var referenceTemperature = new Option<double>("--reference-temperature") { Description = "Sampling temperature of the further references", DefaultValueFactory = _ => 1.0 };
         var calibrateFor = new Option<string>("--calibrate-for") { Description = "The l2p method τ_f is calibrated with (its end-of-text prediction and cache apply in the calibration decodes)", DefaultValueFactory = _ => "l2p+eotp" };
         calibrateFor.AcceptOnlyFromAmong(DecodingMethods.All.Where(m => m.NeedsFilter).Select(m => m.Name).ToArray());
         var shard = new Option<string?>("--shard") { Description = "Only record the labels of shard I of N (every N-th decode batch from I) and stop, e.g. on N machines; join the label files with `l2pd train-filter merge`, then run once more with --labels MERGED to fit" };
@@ -42,13 +45,15 @@ internal static class TrainFilterCommand
 
         var command = new Command("train-filter", "Record oracle labels from full decodes and fit the Learn2PD filter for a model (CPU or GPU).")
         {
-            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, agreement, kind, oracleOnly, falseAccept, calibrateFor, shard, seed,
+            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, agreement, kind, oracleOnly, falseAccept, features, references, referenceTemperature, calibrateFor, shard, seed,
         };
         command.Subcommands.Add(MergeCommand());
         model.AddTo(command);
         runtime.AddTo(command);
         CommandAction.Set(command, (parse, io) =>
         {
+            CommandAction.RequireFor(parse, features, parse.GetValue(kind) == FilterKind.Position, "--kind position");
+            CommandAction.RequireFor(parse, referenceTemperature, parse.GetValue(references) > 1, "--references N (N > 1)");
             var settings = new TrainFilterSettings
             {
                 ModelDirectory = model.CheckedDirectory(parse),
@@ -72,6 +77,9 @@ internal static class TrainFilterCommand
                 Kind = parse.GetValue(kind),
                 ReferenceTrajectory = !parse.GetValue(oracleOnly),
                 FalseAcceptWeight = parse.GetValue(falseAccept),
+                Features = parse.GetValue(features),
+                References = parse.GetValue(references),
+                ReferenceTemperature = parse.GetValue(referenceTemperature),
                 CalibrationMethod = DecodingMethods.Parse(parse.GetValue(calibrateFor)!, "--calibrate-for"),
                 Shard = parse.GetValue(shard) is { } text ? Learn2PD.Core.Shard.Parse(text) : null,
                 CommandLine = "l2pd " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),

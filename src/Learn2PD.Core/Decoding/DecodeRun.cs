@@ -39,7 +39,11 @@ internal sealed class DecodeRun
         conventions = SamplingConventions.For(model.Config.Family);
         if (options.Schedule == ScheduleKind.Timesteps) timesteps = new TimestepSchedule(options.StepsPerBlock);
         if (options.EndOfTextPrediction && conventions.FirstEndOfTextEnds)
+        {
+            if (options.EndOfTextRule != EndOfTextRule.Confident || options.EndOfTextConfidence != DecodeOptions.DefaultEndOfTextConfidence)
+                throw new Learn2PdException("--eotp-rule and --eotp-confidence apply to LLaDA models; a Dream model ends its answers with the Learn2PD authors' Dream rule");
             firstEndOfText = new DreamEndOfTextPredictor(model.Config.EosTokenId);
+        }
         else if (options.EndOfTextPrediction)
             endOfText = new EndOfTextPredictor(model.Config.EosTokenId, maskId, searchesWholeSequence: options.Cache == CacheKind.None,
                 options.EndOfTextRule == EndOfTextRule.Confident ? options.EndOfTextConfidence : null);

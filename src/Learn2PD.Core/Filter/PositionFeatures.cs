@@ -18,22 +18,35 @@ public readonly ref struct StepView(
 /// <summary>
 /// The per-position inputs of a <see cref="PositionFilter"/>: the signals the adaptive commit rules since
 /// Learn2PD read (Prophet's top-1/top-2 margin, KLASS's stability, entropy), where the position sits in
-/// its block and how much of its neighbourhood is already committed. Every feature lies roughly in [0, 1]
-/// (or [-1, 1]) and none depends on the block length, so one filter serves any block length.
+/// its block and how much of its neighbourhood is already committed, and (the last
+/// <see cref="Count"/> − <see cref="FirstCount"/>) how settled the text to its left is: text is written left
+/// to right, so a prediction whose left context is committed or sure is usually final even when the model
+/// spreads its confidence over several right wordings, while one behind an undecided position may belong
+/// to a wording that position will not take. Every feature lies roughly in [0, 1] (or [-1, 1]) and none
+/// depends on the block length, so one filter serves any block length. A filter reads the first
+/// <c>width</c> features, so filters fitted on the first <see cref="FirstCount"/> still load.
 /// </summary>
 public static class PositionFeatures
 {
-    public const int Count = 16;
+    /// <summary>Every feature.</summary>
+    public const int Count = 24;
+
+    /// <summary>The first feature set (position filters fitted before the left-context features).</summary>
+    public const int FirstCount = 16;
 
     /// <summary>Short names, in order (for reports).</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         "confidence", "margin", "entropy", "log_odds", "stable", "step", "position", "left_committed", "right_committed",
         "block_committed", "predicts_eot", "left_predicts_eot", "left_confidence", "right_confidence", "masked_before", "leftmost_masked",
+        "left_min_confidence", "left_mean_confidence", "left_unsure", "left_gap", "left2_confidence", "right2_confidence", "left_margin", "right_margin",
     ];
 
-    /// <summary>Fills <paramref name="features"/> [n, Count], row-major, for every position of the block.</summary>
-    public static void Compute(StepView v, Span<float> features)
+    /// <summary>Whether a filter can read <paramref name="width"/> features (a feature set this code computes).</summary>
+    public static bool IsWidth(long width) => width is FirstCount or Count;
+
+    /// <summary>Fills <paramref name="features"/> [n, width], row-major, for every position of the block.</summary>
+    public static void Compute(StepView v, Span<float> features, int width = Count)
     {
         int n = v.Length;
         int committed = 0, firstMasked = -1;
@@ -42,10 +55,11 @@ public static class PositionFeatures
             if (!v.Masked[j]) committed++;
             else if (firstMasked < 0) firstMasked = j;
         }
-        int maskedBefore = 0;
+        int maskedBefore = 0, unsureBefore = 0, lastCommitted = -1;
+        double minBefore = 1, sumBefore = 0;
         for (int j = 0; j < n; j++)
         {
-            var f = features.Slice(j * Count, Count);
+            var f = features.Slice(j * width, width);
             double c = v.Confidences[j];
             double second = v.SecondConfidences[j];
             double entropy = v.Entropies[j];
@@ -66,7 +80,29 @@ public static class PositionFeatures
             f[13] = j < n - 1 ? v.Confidences[j + 1] : 1;
             f[14] = maskedBefore / (float)n;
             f[15] = j == firstMasked ? 1 : 0;
-            if (v.Masked[j]) maskedBefore++;
+            if (width > FirstCount)
+            {
+                // Over the masked positions to the left in the block (none: a settled left context).
+                f[16] = (float)minBefore;
+                f[17] = maskedBefore == 0 ? 1 : (float)(sumBefore / maskedBefore);
+                f[18] = unsureBefore / (float)n;
+                f[19] = (j - lastCommitted - 1) / (float)n;   // masked positions between j and the committed text on its left
+                f[20] = j > 1 ? v.Confidences[j - 2] : 1;
+                f[21] = j < n - 2 ? v.Confidences[j + 2] : 1;
+                f[22] = j > 0 ? v.Confidences[j - 1] - v.SecondConfidences[j - 1] : 1;
+                f[23] = j < n - 1 ? v.Confidences[j + 1] - v.SecondConfidences[j + 1] : 1;
+            }
+            if (v.Masked[j])
+            {
+                maskedBefore++;
+                minBefore = Math.Min(minBefore, v.Confidences[j]);
+                sumBefore += v.Confidences[j];
+                if (v.Confidences[j] < 0.5) unsureBefore++;
+            }
+            else
+            {
+                lastCommitted = j;
+            }
         }
     }
 }

@@ -21,9 +21,12 @@ public sealed class PositionFilter : nn.Module<Tensor, Tensor>, ICommitFilter
     public Linear @out;
 #pragma warning restore IDE1006
 
-    public PositionFilter(int hidden = DefaultHidden, Device? device = null) : base(nameof(PositionFilter))
+    /// <param name="features">How many of the <see cref="PositionFeatures"/> it reads (<see cref="PositionFeatures.IsWidth"/>).</param>
+    public PositionFilter(int hidden = DefaultHidden, int features = PositionFeatures.Count, Device? device = null) : base(nameof(PositionFilter))
     {
-        fc1 = nn.Linear(PositionFeatures.Count, hidden, device: device);
+        if (!PositionFeatures.IsWidth(features)) throw new ArgumentOutOfRangeException(nameof(features), features, "not a position feature set");
+        Features = features;
+        fc1 = nn.Linear(features, hidden, device: device);
         fc2 = nn.Linear(hidden, hidden, device: device);
         @out = nn.Linear(hidden, 1, device: device);
         RegisterComponents();
@@ -33,6 +36,7 @@ public sealed class PositionFilter : nn.Module<Tensor, Tensor>, ICommitFilter
     public int? BlockLength => null;
     public bool ReadsDistribution => true;
     public int Hidden => (int)fc1.weight!.shape[0];
+    public int Features { get; }
 
     /// <summary>[..., F] features → [...] logits.</summary>
     public override Tensor forward(Tensor features) =>
@@ -48,10 +52,10 @@ public sealed class PositionFilter : nn.Module<Tensor, Tensor>, ICommitFilter
             eot[j] = step.Predictions[j] == step.EndOfText;
             (confidences[j], second[j], entropies[j]) = ((float)step.Confidences[j], (float)step.SecondConfidences[j], (float)step.Entropies[j]);
         }
-        var features = new float[n * PositionFeatures.Count];
-        PositionFeatures.Compute(new StepView(step.Step, eot, confidences, second, entropies, step.Masked.AsSpan(0, n), step.Stable.AsSpan(0, n)), features);
+        var features = new float[n * Features];
+        PositionFeatures.Compute(new StepView(step.Step, eot, confidences, second, entropies, step.Masked.AsSpan(0, n), step.Stable.AsSpan(0, n)), features, Features);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return forward(tensor(features, [n, PositionFeatures.Count])).data<float>().ToArray();
+        return forward(tensor(features, [n, Features])).data<float>().ToArray();
     }
 }

@@ -29,6 +29,8 @@ public sealed record FilterFitOptions
     public double FalseAcceptWeight { get; init; } = 1;
     /// <summary>Position filters: hidden width.</summary>
     public int Hidden { get; init; } = PositionFilter.DefaultHidden;
+    /// <summary>Position filters: how many of the <see cref="PositionFeatures"/> they read.</summary>
+    public int Features { get; init; } = PositionFeatures.Count;
 
     public FilterFitOptions Validate()
     {
@@ -38,6 +40,8 @@ public sealed record FilterFitOptions
         if (ReportEvery <= 0) throw new Learn2PdException($"report interval must be positive (got {ReportEvery})");
         if (!(FalseAcceptWeight > 0)) throw new Learn2PdException($"--false-accept-weight must be positive (got {FalseAcceptWeight})");
         if (Hidden <= 0) throw new Learn2PdException($"--hidden must be positive (got {Hidden})");
+        if (!PositionFeatures.IsWidth(Features))
+            throw new Learn2PdException($"--features must be {PositionFeatures.Count} (every feature) or {PositionFeatures.FirstCount} (the first set; got {Features})");
         return this;
     }
 }

@@ -23,7 +23,7 @@ public static class PositionFilterFit
         options.Validate();
         if (train.Count == 0) throw new Learn2PdException("no masked positions to fit the filter on");
         var clock = Stopwatch.StartNew();
-        var filter = new PositionFilter(options.Hidden);
+        var filter = new PositionFilter(options.Hidden, (int)train.Features.shape[1]);
         Initialize(filter, options.Seed);
         bool validate = validation is { Count: > 0 };
         using var trainWeight = Weights(train, options.FalseAcceptWeight);
@@ -65,7 +65,7 @@ public static class PositionFilterFit
         using var generator = new Generator(seed);
         foreach (var (name, p) in filter.named_parameters())
         {
-            long fanIn = name.StartsWith("fc1", StringComparison.Ordinal) ? PositionFeatures.Count : filter.Hidden;
+            long fanIn = name.StartsWith("fc1", StringComparison.Ordinal) ? filter.Features : filter.Hidden;
             double bound = 1.0 / Math.Sqrt(fanIn);
             p.uniform_(-bound, bound, generator);
         }

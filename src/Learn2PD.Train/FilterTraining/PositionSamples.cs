@@ -28,7 +28,8 @@ public sealed class PositionSamples : IDisposable
     public long Count => Labels.Length;
 
     /// <summary>The masked positions of records that carry the position features (label files written since version 2).</summary>
-    public static PositionSamples From(IEnumerable<LabelRecord> records)
+    /// <param name="width">How many of the <see cref="PositionFeatures"/> to compute.</param>
+    public static PositionSamples From(IEnumerable<LabelRecord> records, int width = PositionFeatures.Count)
     {
         var features = new List<float>();
         var labels = new List<bool>();
@@ -38,17 +39,17 @@ public sealed class PositionSamples : IDisposable
             if (r.SecondConfidences is null || r.Entropies is null || r.Stable is null || r.PredictsEndOfText is null)
                 throw new Core.Learn2PdException("the label file has no position features (it predates them); record the labels again");
             int n = r.Confidences.Length;
-            var block = new float[n * PositionFeatures.Count];
-            PositionFeatures.Compute(new StepView(r.Step, r.PredictsEndOfText, r.Confidences, r.SecondConfidences, r.Entropies, r.Masked, r.Stable), block);
+            var block = new float[n * width];
+            PositionFeatures.Compute(new StepView(r.Step, r.PredictsEndOfText, r.Confidences, r.SecondConfidences, r.Entropies, r.Masked, r.Stable), block, width);
             for (int j = 0; j < n; j++)
             {
                 if (!r.Masked[j]) continue;
-                features.AddRange(block.AsSpan(j * PositionFeatures.Count, PositionFeatures.Count));
+                features.AddRange(block.AsSpan(j * width, width));
                 labels.Add(r.Correct[j]);
                 confidences.Add(r.Confidences[j]);
             }
         }
-        var x = tensor(features.ToArray(), [labels.Count, PositionFeatures.Count]).DetachFromDisposeScope();
+        var x = tensor(features.ToArray(), [labels.Count, width]).DetachFromDisposeScope();
         var y = tensor(labels.Select(l => l ? 1f : 0f).ToArray(), [labels.Count]).DetachFromDisposeScope();
         return new PositionSamples(x, y, confidences.ToArray(), labels.ToArray());
     }

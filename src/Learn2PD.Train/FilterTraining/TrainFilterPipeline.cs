@@ -47,7 +47,7 @@ public static class TrainFilterPipeline
         phaseStarted?.Invoke("fit");
         var fitOptions = new FilterFitOptions
         {
-            Iterations = settings.Iterations, LearningRate = settings.LearningRate, Seed = settings.Seed, FalseAcceptWeight = settings.EffectiveFalseAcceptWeight,
+            Iterations = settings.Iterations, LearningRate = settings.LearningRate, Seed = settings.Seed, FalseAcceptWeight = settings.EffectiveFalseAcceptWeight, Features = settings.Features,
         };
         var fit = progress.Run("fit", settings.Iterations, bar =>
         {
@@ -214,7 +214,9 @@ public static class TrainFilterPipeline
                 Source = source,
                 ChatTemplate = tokenizer.HasChatTemplate,
                 ValidationPrompts = split.Validation,
-                Trajectories = OracleLabels.Trajectories(settings.ReferenceTrajectory),
+                Trajectories = OracleLabels.Trajectories(settings.ReferenceTrajectory, sampled: settings.References > 1),
+                References = settings.References,
+                ReferenceTemperature = settings.References > 1 ? settings.ReferenceTemperature : 0,
                 Shard = settings.Shard?.ToString(),
                 Created = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
             };
@@ -236,7 +238,10 @@ public static class TrainFilterPipeline
                 if (pending.Count > 0)
                 {
                     // The bar counts reference blocks (the bulk of the time); the oracle runs show in the status.
-                    var recorder = new OracleLabels(decoder, settings.GenLength, settings.BlockLength, settings.ReferenceTrajectory);
+                    var sampling = settings.References > 1
+                        ? new ReferenceSampling(settings.References, settings.ReferenceTemperature, (a, b) => FinalAnswer(tokenizer, a) == FinalAnswer(tokenizer, b))
+                        : null;
+                    var recorder = new OracleLabels(decoder, decodeOptions, OracleStallGuard.UnchangedPredictions, settings.ReferenceTrajectory, sampling);
                     progress.Run("labels", pending.Sum(b => b.Length) * decodeOptions.BlockCount, bar => recorder.Record(prompts, pending, file,
                         rows => bar.Advance(rows),
                         batch => bar.Advance(0, $"{batch.ReferenceSeconds / batch.Prompts.Count:F2} + {batch.OracleSeconds / batch.Prompts.Count:F2} s/prompt (reference + oracle)"),
@@ -276,8 +281,8 @@ public static class TrainFilterPipeline
     private static Fitted FitPosition(PromptSplit split, IReadOnlyList<PromptLabels> recorded, FilterFitOptions options,
         Action<FitProgress> report, CancellationToken cancel)
     {
-        using var train = PositionSamples.From(split.Train.SelectMany(i => recorded[i].Records));
-        using var validation = PositionSamples.From(split.Validation.SelectMany(i => recorded[i].Records));
+        using var train = PositionSamples.From(split.Train.SelectMany(i => recorded[i].Records), options.Features);
+        using var validation = PositionSamples.From(split.Validation.SelectMany(i => recorded[i].Records), options.Features);
         var fit = PositionFilterFit.Run(train, validation, options, report, cancel);
         return new Fitted(fit.Filter, fit.InitialTrainLoss, fit.TrainLoss, fit.ValidationLoss, fit.BestIteration, fit.Elapsed,
             train.Count, validation.Count, train.Labels.Count(l => l) / (double)Math.Max(1, train.Count),

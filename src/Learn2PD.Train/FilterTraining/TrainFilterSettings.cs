@@ -35,6 +35,14 @@ public sealed record TrainFilterSettings
 
     public const double DefaultFalseAcceptWeight = 4;
 
+    /// <summary>References per prompt for the labels: the greedy baseline answer and up to this many − 1 sampled ones that agree with it (1: the paper's labels).</summary>
+    public int References { get; init; } = 1;
+    /// <summary>The sampling temperature of the further references.</summary>
+    public double ReferenceTemperature { get; init; } = 1.0;
+
+    /// <summary>Position filters: how many of the <see cref="Core.Filter.PositionFeatures"/> they read.</summary>
+    public int Features { get; init; } = Core.Filter.PositionFeatures.Count;
+
     /// <summary>The weight the fit uses: the authors' filter keeps their plain BCE.</summary>
     public double EffectiveFalseAcceptWeight => FalseAcceptWeight ?? (Kind == FilterKind.Position ? DefaultFalseAcceptWeight : 1);
     /// <summary>The l2p family τ_f is calibrated for (its end-of-text prediction and cache apply in the calibration decodes).</summary>
@@ -69,7 +77,10 @@ public sealed record TrainFilterSettings
         if (Task is not null && Task != "arith") throw new Learn2PdException($"--task must be arith (got '{Task}'); other prompts come with --data");
         if (DataPath is null && Samples < 2) throw new Learn2PdException($"--samples must be at least 2: one prompt to fit on, one to validate (got {Samples})");
         if (BatchSize <= 0) throw new Learn2PdException($"--batch-size must be positive (got {BatchSize})");
-        new FilterFitOptions { Iterations = Iterations, LearningRate = LearningRate, FalseAcceptWeight = EffectiveFalseAcceptWeight }.Validate();
+        if (References is < 1 or > 64) throw new Learn2PdException($"--references must be between 1 and 64 (got {References})");
+        if (!(ReferenceTemperature > 0) || double.IsInfinity(ReferenceTemperature))
+            throw new Learn2PdException($"--reference-temperature must be positive (got {ReferenceTemperature})");
+        new FilterFitOptions { Iterations = Iterations, LearningRate = LearningRate, FalseAcceptWeight = EffectiveFalseAcceptWeight, Features = Features }.Validate();
         if (!CalibrationMethod.NeedsFilter) throw new Learn2PdException($"--calibrate-for must be an l2p method (got '{CalibrationMethod.Name}')");
         if (Kind == FilterKind.Learn2Pd && FalseAcceptWeight is not (null or 1))
             throw new Learn2PdException("--false-accept-weight applies to --kind position (the authors' filter keeps their plain BCE)");

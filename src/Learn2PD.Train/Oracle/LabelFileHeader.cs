@@ -43,6 +43,10 @@ public sealed record LabelFileHeader
     public string Created { get; init; } = "";
     /// <summary>Which decodes' steps the file records: always the oracle's, and the reference's when asked.</summary>
     public IReadOnlyList<string> Trajectories { get; init; } = [LabelRecord.OracleTrajectory];
+    /// <summary>References per prompt: the greedy one and sampled ones that agree with it (1: the paper's labels).</summary>
+    public int References { get; init; } = 1;
+    /// <summary>The sampling temperature of the further references.</summary>
+    public double ReferenceTemperature { get; init; }
     /// <summary>"I/N" for a file one shard recorded; null for a whole run's (or a merged) file.</summary>
     public string? Shard { get; init; }
 
@@ -61,6 +65,8 @@ public sealed record LabelFileHeader
             return $"prompts: {PromptCount} prompts ({Short(PromptsSha256)}) in the file, {now.PromptCount} ({Short(now.PromptsSha256)}) now";
         if (!ValidationPrompts.SequenceEqual(now.ValidationPrompts)) return "validation split (it follows --seed and --validation-fraction)";
         if (Shard != now.Shard) return $"shard: {Shard ?? "none"} in the file, {now.Shard ?? "none"} now";
+        if (References != now.References || ReferenceTemperature != now.ReferenceTemperature)
+            return $"references: {References} at temperature {ReferenceTemperature} in the file, {now.References} at {now.ReferenceTemperature} now";
         if (!Trajectories.SequenceEqual(now.Trajectories)) return $"trajectories: {string.Join(",", Trajectories)} in the file, {string.Join(",", now.Trajectories)} now";
         return null;
     }

@@ -9,7 +9,7 @@ namespace Learn2PD.Train.Oracle;
 /// </summary>
 public sealed record LabelRecord(int Block, int Step, float[] Confidences, bool[] Correct, bool[] Masked)
 {
-    /// <summary>Which decode the step belongs to: <see cref="OracleTrajectory"/> (the authors') or <see cref="ReferenceTrajectory"/>.</summary>
+    /// <summary>Which decode the step belongs to: <see cref="OracleTrajectory"/> (the authors'), <see cref="ReferenceTrajectory"/> or <see cref="SampledTrajectory"/>.</summary>
     public string Trajectory { get; init; } = OracleTrajectory;
     public float[]? SecondConfidences { get; init; }
     public float[]? Entropies { get; init; }
@@ -20,6 +20,8 @@ public sealed record LabelRecord(int Block, int Step, float[] Confidences, bool[
     public const string OracleTrajectory = "oracle";
     /// <summary>The baseline's steps (one token per step): states with every share of the block committed.</summary>
     public const string ReferenceTrajectory = "reference";
+    /// <summary>The steps of sampled baseline decodes whose answer agrees with the reference: other wordings.</summary>
+    public const string SampledTrajectory = "sampled";
 }
 
 /// <summary>

@@ -16,12 +16,22 @@ public sealed record RecordedBatch(IReadOnlyList<int> Prompts, double ReferenceS
 /// model family's filter reads, see <see cref="SamplingConventions"/>) and whether each position is
 /// right: its prediction equals the reference (LLaDA), or, for Dream as the authors' Dream script
 /// compares the block's tokens, a committed position always is (the oracle commits only reference tokens).
+/// <para>
+/// With <see cref="ReferenceSampling"/>, a prompt has several references: the greedy one and sampled baseline
+/// decodes whose answer agrees with it (the same final answer in other words). A step's predictions are then
+/// right when they are, together, what one of the references consistent with the step's committed tokens
+/// holds: scanning the block left to right, a masked prediction is right if a still-consistent reference has
+/// it there, and the references that do not are dropped for the positions to its right. With one reference
+/// this is the paper's label; with several, a prediction at a point where equally good wordings part is right
+/// whichever wording it starts, while two predictions from different wordings are not both right.
+/// </para>
 /// </summary>
 public sealed class OracleLabels
 {
     private readonly BlockDecoder decoder;
     private readonly bool recordReference;
     private readonly OracleStallGuard stallGuard;
+    private readonly ReferenceSampling? sampling;
 
     /// <param name="recordReference">Also record the reference decode's own steps (every share of a block committed), not only the oracle's.</param>
     public OracleLabels(BlockDecoder decoder, int genLength, int blockLength, bool recordReference = false)
@@ -31,17 +41,25 @@ public sealed class OracleLabels
 
     /// <param name="baseline">The reference decode's settings (fixed schedule, no cache, no end-of-text prediction); the oracle runs with the same.</param>
     /// <param name="stallGuard">When the oracle copies the reference into a block it cannot finish.</param>
-    public OracleLabels(BlockDecoder decoder, DecodeOptions baseline, OracleStallGuard stallGuard, bool recordReference = false)
+    /// <param name="sampling">Further references sampled from the model (null: the greedy reference only, the paper's labels).</param>
+    public OracleLabels(BlockDecoder decoder, DecodeOptions baseline, OracleStallGuard stallGuard, bool recordReference = false,
+        ReferenceSampling? sampling = null)
     {
         this.decoder = decoder;
         this.recordReference = recordReference;
         this.stallGuard = stallGuard;
+        this.sampling = sampling;
         Baseline = baseline;
     }
 
     /// <summary>The trajectories a recorder with these settings writes.</summary>
-    public static IReadOnlyList<string> Trajectories(bool recordReference) =>
-        recordReference ? [LabelRecord.OracleTrajectory, LabelRecord.ReferenceTrajectory] : [LabelRecord.OracleTrajectory];
+    public static IReadOnlyList<string> Trajectories(bool recordReference, bool sampled = false) =>
+        (recordReference, sampled) switch
+        {
+            (true, true) => [LabelRecord.OracleTrajectory, LabelRecord.ReferenceTrajectory, LabelRecord.SampledTrajectory],
+            (true, false) => [LabelRecord.OracleTrajectory, LabelRecord.ReferenceTrajectory],
+            _ => [LabelRecord.OracleTrajectory],
+        };
 
     /// <summary>The reference decode's settings; the oracle runs with the same (it ignores the schedule).</summary>
     public DecodeOptions Baseline { get; }
@@ -85,24 +103,51 @@ public sealed class OracleLabels
             if (step.Row == 0 && step.Committed.Count(c => c) == step.Masked.Count(m => m)) onReferenceBlock?.Invoke(batch.Count);
             if (recordReference) referenceSteps.Add(step);
         }, cancel);
-        double referenceSeconds = clock.Elapsed.TotalSeconds;
         var answers = reference.Rows.Select(r => r.AnswerIds).ToArray();
         long endOfText = decoder.Model.Config.EosTokenId;
+        var references = answers.Select(a => new List<long[]> { a }).ToArray();
+        var sampledSteps = new List<(long[] Answer, StepTrace Step)>();
+        for (int k = 1; k < (sampling?.Count ?? 1); k++)
+        {
+            var steps = new List<StepTrace>();
+            var sampled = decoder.Decode(batch, Baseline with { Temperature = sampling!.Temperature, Seed = (ulong)k },
+                new FixedSchedulePolicy(), recordReference ? steps.Add : null, cancel);
+            for (int r = 0; r < batch.Count; r++)
+            {
+                long[] answer = sampled.Rows[r].AnswerIds;
+                if (!sampling.Agrees(answer, answers[r]) || references[r].Any(a => a.AsSpan().SequenceEqual(answer))) continue;
+                references[r].Add(answer);
+                sampledSteps.AddRange(steps.Where(s => s.Row == r).Select(s => (answer, s)));
+            }
+        }
+        double referenceSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
         var oracle = new OraclePolicy(answers, endOfText, stallGuard);
         bool committedAreCorrect = decoder.Model.Config.Family == ModelFamily.Dream;
         var records = batch.Select(_ => new List<LabelRecord>()).ToArray();
-        var result = decoder.Decode(batch, Baseline, oracle, step =>
-            records[step.Row].Add(Record(step, oracle, endOfText, LabelRecord.OracleTrajectory, committedAreCorrect)), cancel);
-        double oracleSeconds = clock.Elapsed.TotalSeconds;
-        foreach (var step in referenceSteps)
+        var canvases = new Dictionary<(string, int, long[]), long[]>();
+        LabelRecord? Labelled(StepTrace step, string trajectory, long[] own)
+        {
+            // Each decode's committed answer so far, rebuilt from its steps (they arrive in order).
+            var key = (trajectory, step.Row, own);
+            if (!canvases.TryGetValue(key, out var canvas)) canvases[key] = canvas = Enumerable.Repeat(-1L, Baseline.GenLength).ToArray();
+            var record = Record(step, canvas, references[step.Row], endOfText, trajectory, committedAreCorrect);
+            for (int j = 0; j < step.Predictions.Length; j++)
+                if (step.Committed[j]) canvas[step.AnswerOffset + j] = step.CommittedTokens[j];
+            return record;
+        }
+        void Add(StepTrace step, string trajectory, long[] own)
         {
             // Past the block after the answer's end every step looks alike (end-of-text everywhere): leave those out.
-            int end = Array.IndexOf(answers[step.Row], endOfText);
-            if (end >= 0 && step.AnswerOffset > end + Baseline.BlockLength) continue;
-            records[step.Row].Add(Record(step, oracle, endOfText, LabelRecord.ReferenceTrajectory, committedAreCorrect));
+            int end = Array.IndexOf(own, endOfText);
+            bool pastEnd = trajectory != LabelRecord.OracleTrajectory && end >= 0 && step.AnswerOffset > end + Baseline.BlockLength;
+            if (Labelled(step, trajectory, own) is { } record && !pastEnd) records[step.Row].Add(record);
         }
+        var result = decoder.Decode(batch, Baseline, oracle, step => Add(step, LabelRecord.OracleTrajectory, answers[step.Row]), cancel);
+        double oracleSeconds = clock.Elapsed.TotalSeconds;
+        foreach (var step in referenceSteps) Add(step, LabelRecord.ReferenceTrajectory, answers[step.Row]);
+        foreach (var (answer, step) in sampledSteps) Add(step, LabelRecord.SampledTrajectory, answer);
 
         var labels = new PromptLabels[batch.Count];
         for (int r = 0; r < batch.Count; r++)
@@ -127,13 +172,31 @@ public sealed class OracleLabels
         return true;
     }
 
-    /// <summary>A traced step as a label record: correct where the prediction equals the reference answer (and, if so asked, wherever committed).</summary>
-    private static LabelRecord Record(StepTrace step, OraclePolicy oracle, long endOfText, string trajectory, bool committedAreCorrect)
+    /// <summary>
+    /// A traced step as a label record. <paramref name="canvas"/> holds the decode's committed answer tokens before
+    /// the step (-1 where masked); the references that agree with all of them are the ones the step can still
+    /// reach, and its predictions are labelled against them left to right (see the class summary).
+    /// </summary>
+    internal static LabelRecord? Record(StepTrace step, long[] canvas, IReadOnlyList<long[]> references, long endOfText, string trajectory, bool committedAreCorrect)
     {
+        long At(long[] answer, int position) => position < answer.Length ? answer[position] : endOfText;
+        var reachable = references.Where(r => canvas.Select((token, i) => token < 0 || At(r, i) == token).All(ok => ok)).ToList();
+        if (reachable.Count == 0) return null;
         int n = step.Predictions.Length;
         var correct = new bool[n];
         for (int j = 0; j < n; j++)
-            correct[j] = (committedAreCorrect && !step.Masked[j]) || step.Predictions[j] == oracle.ReferenceAt(step.Row, step.AnswerOffset + j);
+        {
+            int position = step.AnswerOffset + j;
+            long prediction = step.Predictions[j];
+            if (!step.Masked[j])
+            {
+                correct[j] = committedAreCorrect || reachable.Any(r => At(r, position) == prediction);
+                continue;
+            }
+            var agreeing = reachable.Where(r => At(r, position) == prediction).ToList();
+            correct[j] = agreeing.Count > 0;
+            if (correct[j]) reachable = agreeing;
+        }
         return new LabelRecord(step.Block, step.Step, step.Confidences.Select(c => (float)c).ToArray(), correct, (bool[])step.Masked.Clone())
         {
             Trajectory = trajectory,
@@ -144,3 +207,10 @@ public sealed class OracleLabels
         };
     }
 }
+
+/// <summary>
+/// Further references for <see cref="OracleLabels"/>: <see cref="Count"/> − 1 baseline decodes that sample with
+/// <see cref="Temperature"/> (seeds 1, 2, …), kept where <see cref="Agrees"/> says their answer agrees with the
+/// greedy reference's.
+/// </summary>
+public sealed record ReferenceSampling(int Count, double Temperature, Func<long[], long[], bool> Agrees);
