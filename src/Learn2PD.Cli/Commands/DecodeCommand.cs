@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Learn2PD.Eval.Reports;
 using Learn2PD.Cli.Terminal;
 using Learn2PD.Core;
@@ -102,27 +101,18 @@ internal static class DecodeCommand
                 _ => null,
             };
             var method = DecodingMethods.Compose(policyKind, options.EndOfTextPrediction, options.Cache, parameter);
-            int sources = new object?[] { parse.GetValue(prompt), parse.GetValue(promptIds), parse.GetValue(input) }.Count(x => x is not null);
-            if (sources != 1) throw new Learn2PdException("give exactly one of --prompt TEXT, --prompt-ids 1,2,3 or --input FILE.jsonl");
-            bool many = parse.GetValue(input) is not null;
             string outputKind = parse.GetValue(output)!;
-            if (many != (outputKind == "jsonl")) throw new Learn2PdException(many ? "--input writes one line per prompt: add --output jsonl" : "--output jsonl goes with --input FILE.jsonl");
+            bool many = PromptInput.CheckSources(parse.GetValue(prompt), parse.GetValue(promptIds), parse.GetValue(input), outputKind,
+                parse.GetValue(batchSize), parse.GetValue(stream) || parse.GetValue(traceHtml) is not null);
             CommandAction.RequireFor(parse, batchSize, many, "--input");
-            if (parse.GetValue(batchSize) < 1) throw new Learn2PdException($"--batch-size must be positive (got {parse.GetValue(batchSize)})");
-            if (many && (parse.GetValue(stream) || parse.GetValue(traceHtml) is not null))
-                throw new Learn2PdException("--stream and --trace-html show one decode: use them with --prompt or --prompt-ids");
             if (policyKind == PolicyKind.Filter && parse.GetValue(filter) is null && !model.IsEmbedded(parse))
                 throw new Learn2PdException("--policy filter needs --filter FILE for a model other than the embedded one");
-            var filterInput = policyKind == PolicyKind.Filter
-                ? FilterLoader.Load(parse.GetValue(filter) ?? EmbeddedModel.FilterPath, parameter, options.BlockLength)
-                : null;
+            var filterInput = policyKind == PolicyKind.Filter ? FilterLoader.Load(parse.GetValue(filter) ?? EmbeddedModel.FilterPath, parameter, options.BlockLength) : null;
 
             var (device, dtype) = runtime.Apply(parse);
             var loaded = model.Load(parse, device, dtype);
             var config = loaded.Model.Config;
-            var prompts = many
-                ? PromptFile.Read(parse.GetValue(input)!).Select(line => PromptInput.Tokens(line.Text, parse.GetValue(chat), line.Ids, loaded.Tokenizer, config, model.IsEmbedded(parse), $"{parse.GetValue(input)}:{line.Line}", io.Error)).ToArray()
-                : [PromptInput.Tokens(parse.GetValue(prompt), parse.GetValue(chat), parse.GetValue(promptIds) is { } ids ? Tokenization.ParseIds(ids, "--prompt-ids") : null, loaded.Tokenizer, config, model.IsEmbedded(parse), parse.GetValue(prompt) is null ? "--prompt-ids" : "--prompt", io.Error)];
+            var prompts = PromptInput.All(parse.GetValue(prompt), parse.GetValue(promptIds), parse.GetValue(input), parse.GetValue(chat), loaded.Tokenizer, config, model.IsEmbedded(parse), io.Error);
             if (prompts.Max(p => p.Length) + gen > config.MaxSequenceLength)
                 throw new Learn2PdException($"prompt ({prompts.Max(p => p.Length)} tokens) + --gen-length {gen} exceeds the model's maximum length {config.MaxSequenceLength}");
 
@@ -136,18 +126,8 @@ internal static class DecodeCommand
                 canvas?.Show(t);
                 traced.Add(t);
             };
-            var references = policyKind == PolicyKind.Oracle && parse.GetValue(referenceIds) is { } given
-                ? PromptIds.Parse(given, config, "--reference-ids").Select(i => (long)i).ToArray()
-                : null;
-            var rows = new List<(RowResult Row, double Seconds)>();
-            foreach (var batch in prompts.Chunk(parse.GetValue(batchSize)))
-            {
-                IReadOnlyList<long[]>? batchReferences = policyKind != PolicyKind.Oracle ? null
-                    : references is not null ? [references]
-                    : OraclePolicy.BaselineReferences(decoder, batch, options);
-                var result = decoder.Decode(batch, options, method.CreatePolicy(new PolicyInputs(filterInput, batchReferences, config.EosTokenId, options.Seed)), onStep);
-                rows.AddRange(result.Rows.Select(r => (r, result.Elapsed.TotalSeconds)));
-            }
+            var referenceAnswer = parse.GetValue(referenceIds) is { } given ? PromptIds.Parse(given, config, "--reference-ids").Select(i => (long)i).ToArray() : null;
+            var rows = BatchedDecode.Run(decoder, prompts, parse.GetValue(batchSize), options, method, filterInput, referenceAnswer, onStep);
             canvas?.Finish();
             if (parse.GetValue(traceHtml) is string htmlPath)
                 TraceHtml.Write(htmlPath, traced, rows[0].Row, loaded.Tokenizer, config, method.Id, gen);
