@@ -3,7 +3,7 @@ namespace Learn2PD.Train.ModelTraining;
 /// <summary>Settings of a from-scratch training run of a small model (validated by the CLI).</summary>
 public sealed record TrainModelOptions
 {
-    public int Steps { get; init; } = 5000;
+    public int Steps { get; init; } = 6500;
     public double LearningRate { get; init; } = 1.5e-3;
     public double MinLearningRate { get; init; } = 1e-4;
     public int WarmupSteps { get; init; } = 300;
@@ -12,7 +12,7 @@ public sealed record TrainModelOptions
     /// <summary>Tokens per batch; rows = this / sequence length, so long-padding batches hold fewer rows.</summary>
     public int TokensPerBatch { get; init; } = 8192;
     /// <summary>Short batches pad answers with up to this many end-of-text tokens past the longest answer.</summary>
-    public int ShortSlack { get; init; } = 8;
+    public int ShortSlack { get; init; } = 32;
     /// <summary>The longest generation length a long-padding batch uses.</summary>
     public int LongGenLength { get; init; } = 1024;
     /// <summary>Share of batches padded to a long generation length (log-uniform up to <see cref="LongGenLength"/>).</summary>

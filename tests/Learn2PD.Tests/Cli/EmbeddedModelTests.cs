@@ -88,9 +88,10 @@ public sealed class EmbeddedModelTests
         Assert.Equal("position", sidecar.Kind);
         Assert.Equal(sidecar.SuggestedThreshold, filter.AcceptThreshold);
         Assert.True(sidecar.MeetsAgreement);
-        // Far from chance on held-out positions; not above the raw confidence on this model (README: "Which filter ships").
-        Assert.True(sidecar.Diagnostics!.FilterRocAuc > 0.9, $"filter ROC-AUC {sidecar.Diagnostics.FilterRocAuc}");
+        // It separates final from not-yet-final predictions better than the raw confidence thresholding reads.
+        Assert.True(sidecar.Diagnostics!.FilterRocAuc > sidecar.Diagnostics.ConfidenceRocAuc,
+            $"filter ROC-AUC {sidecar.Diagnostics.FilterRocAuc}, confidence's {sidecar.Diagnostics.ConfidenceRocAuc}");
         Assert.Equal(sidecar.Model.Fingerprint, ModelFingerprint.Compute(Directory));
-        Assert.Equal(716_160, model.Model.ParameterCount());
+        Assert.Equal(2_766_592, model.Model.ParameterCount());
     }
 }
