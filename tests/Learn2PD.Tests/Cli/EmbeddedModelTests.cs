@@ -49,7 +49,7 @@ public sealed class EmbeddedModelTests
         var (text, nfe) = Decode("--prompt", question, "--policy", "filter", "--eotp");
 
         Assert.Equal(answer, GsmScorer.StrictMatch(text));
-        Assert.True(nfe <= 8, $"NFE {nfe}: {text}");
+        Assert.True(nfe <= 32, $"NFE {nfe}: {text}");   // the baseline spends 256
     }
 
     /// <summary>A short filter + EoTP decode in the text output, with its stdout and stderr.</summary>
