@@ -116,8 +116,8 @@ public sealed class ServeEndpointsTests(ServerFixture server) : IClassFixture<Se
     [Fact]
     public async Task CompletionsStreaming_SendsTheCommittedPrefixAsItGrows_ThenDone()
     {
-        // The fixed schedule commits one token per step: the prefix grows over many steps.
-        string body = $$"""{"prompt": {{JsonSerializer.Serialize(Question(4))}}, "max_tokens": 32, "policy": "fixed", "eotp": false}""";
+        // The fixed schedule commits one token per step, and blocks of 8 fill left to right: the prefix grows over many steps.
+        string body = $$"""{"prompt": {{JsonSerializer.Serialize(Question(4))}}, "max_tokens": 32, "block_length": 8, "policy": "fixed", "eotp": false}""";
         var (_, whole) = await server.PostAsync("/v1/completions", body);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
