@@ -7,6 +7,7 @@ cd "$(dirname "$0")/../.."
 out="${1:-runs/dream-7b-synthetic}"
 [ -f "$out/model.safetensors.index.json" ] ||
   python3 scripts/make-synthetic-checkpoint.py tests/Learn2PD.Tests/Support/Fixtures/dream-v0-instruct-7b/config.json "$out"
+sync   # flush the new shards first: a decode right after writing them ran out of memory on a 24 GB machine
 dotnet build src/Learn2PD.Cli -c Release -nologo -v q >/dev/null
 l2pd() { dotnet src/Learn2PD.Cli/bin/Release/net10.0/l2pd.dll "$@"; }
 l2pd inspect --model "$out"
