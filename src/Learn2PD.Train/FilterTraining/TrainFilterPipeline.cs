@@ -71,7 +71,7 @@ public static class TrainFilterPipeline
         var points = progress.Run("calibration", settings.Thresholds.Count * split.Validation.Count, bar =>
             ThresholdCalibration.Sweep(decoder, filter, settings.CalibrationMethod, decodeOptions, prompts, validationBatches, references, settings.Thresholds,
                 (threshold, rows) => bar.Advance(rows, $"τ_f {threshold}"), cancel,
-                settings.Agreement == AgreementKind.Answer ? (a, b) => FinalAnswer(tokenizer, a) == FinalAnswer(tokenizer, b) : null));
+                settings.Agreement == AgreementKind.Answer ? SameFinalAnswer(tokenizer) : null));
         var calibrationTime = calibrationClock.Elapsed;
         var choice = ThresholdCalibration.Choose(points, settings.MinAgreement);
 
@@ -239,7 +239,7 @@ public static class TrainFilterPipeline
                 {
                     // The bar counts reference blocks (the bulk of the time); the oracle runs show in the status.
                     var sampling = settings.References > 1
-                        ? new ReferenceSampling(settings.References, settings.ReferenceTemperature, (a, b) => FinalAnswer(tokenizer, a) == FinalAnswer(tokenizer, b))
+                        ? new ReferenceSampling(settings.References, settings.ReferenceTemperature, SameFinalAnswer(tokenizer))
                         : null;
                     var recorder = new OracleLabels(decoder, decodeOptions, OracleStallGuard.UnchangedPredictions, settings.ReferenceTrajectory, sampling);
                     progress.Run("labels", pending.Sum(b => b.Length) * decodeOptions.BlockCount, bar => recorder.Record(prompts, pending, file,
@@ -303,6 +303,9 @@ public static class TrainFilterPipeline
     }
 
     /// <summary>What accuracy scores in an answer: GSM8K's strict-match, else flexible-extract, else the trimmed text.</summary>
+    /// <summary>Whether two answers end in the same final answer (the calibration's agreement and the sampled references' test).</summary>
+    private static Func<long[], long[], bool> SameFinalAnswer(LLaDATokenizer tokenizer) => (a, b) => FinalAnswer(tokenizer, a) == FinalAnswer(tokenizer, b);
+
     private static string FinalAnswer(LLaDATokenizer tokenizer, long[] ids)
     {
         string text = GsmScorer.CutAtStop(tokenizer.Decode(ids.Select(id => (int)id), skipSpecialTokens: true));

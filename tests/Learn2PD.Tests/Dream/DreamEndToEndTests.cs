@@ -16,6 +16,7 @@ namespace Learn2PD.Tests.Dream;
 public sealed class DreamEndToEndTests : IDisposable
 {
     private static readonly Lazy<string> ModelDirectory = new(TrainTinyDream);
+    private static readonly Lazy<string> Filter = new(TrainFilter);
     private readonly TempDirectory temp = new();
 
     public void Dispose() => temp.Dispose();
@@ -30,9 +31,10 @@ public sealed class DreamEndToEndTests : IDisposable
         return dir;
     }
 
-    private string TrainFilter()
+    /// <summary>Fitted once for both tests (they run one at a time, in the console collection).</summary>
+    private static string TrainFilter()
     {
-        string filter = temp.File("dream-filter.safetensors");
+        string filter = Path.Combine(Path.GetTempPath(), "l2pd-dream-filter-" + Guid.NewGuid().ToString("N"), "filter.safetensors");
         var (code, output, error) = CliRunner.Run("train-filter", "--model", ModelDirectory.Value, "--samples", "8", "--gen-length", "32",
             "--batch-size", "4", "--iterations", "50", "--thresholds", "0.5,0.9", "--out", filter);
         Assert.True(code == 0, error);
@@ -43,7 +45,7 @@ public sealed class DreamEndToEndTests : IDisposable
     [Fact]
     public void TrainFilter_ThenEvalSweep_OnDream()
     {
-        string filter = TrainFilter();
+        string filter = Filter.Value;
         using (var sidecar = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(filter, ".json"))))
             Assert.True(sidecar.RootElement.TryGetProperty("suggested_threshold", out _));
 
@@ -60,7 +62,7 @@ public sealed class DreamEndToEndTests : IDisposable
     [Fact]
     public async Task Serve_OnDream_AnswersAsDecodeDoes()
     {
-        string filter = TrainFilter();
+        string filter = Filter.Value;
         const string prompt = "What is 2 plus 3?";
         var (code, output, error) = CliRunner.Run("decode", "--model", ModelDirectory.Value, "--policy", "filter", "--filter", filter, "--eotp",
             "--prompt", prompt, "--gen-length", "32", "--output", "json");
