@@ -302,10 +302,10 @@ public static class TrainFilterPipeline
         return (problems.Select(p => GsmPrompt.FormatQuery(p.Question)).ToArray(), $"arith train split, {settings.Samples} prompts, seed {settings.Seed}");
     }
 
-    /// <summary>What accuracy scores in an answer: GSM8K's strict-match, else flexible-extract, else the trimmed text.</summary>
     /// <summary>Whether two answers end in the same final answer (the calibration's agreement and the sampled references' test).</summary>
     private static Func<long[], long[], bool> SameFinalAnswer(LLaDATokenizer tokenizer) => (a, b) => FinalAnswer(tokenizer, a) == FinalAnswer(tokenizer, b);
 
+    /// <summary>What accuracy scores in an answer: GSM8K's strict-match, else flexible-extract, else the trimmed text.</summary>
     private static string FinalAnswer(LLaDATokenizer tokenizer, long[] ids)
     {
         string text = GsmScorer.CutAtStop(tokenizer.Decode(ids.Select(id => (int)id), skipSpecialTokens: true));

@@ -13,44 +13,47 @@ namespace Learn2PD.Tests.Dream;
 /// benchmarked by <c>eval --sweep</c> and served by <c>serve</c>, whose answer equals <c>decode</c>'s.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class DreamEndToEndTests : IDisposable
+public sealed class DreamEndToEndTests(DreamEndToEndTests.TinyDream dream) : IClassFixture<DreamEndToEndTests.TinyDream>, IDisposable
 {
-    private static readonly Lazy<string> ModelDirectory = new(TrainTinyDream);
-    private static readonly Lazy<string> Filter = new(TrainFilter);
     private readonly TempDirectory temp = new();
 
     public void Dispose() => temp.Dispose();
 
-    private static string TrainTinyDream()
+    /// <summary>The tiny Dream and its filter, trained once for the class and deleted after it.</summary>
+    public sealed class TinyDream : IDisposable
     {
-        string dir = Path.Combine(Path.GetTempPath(), "l2pd-dream-" + Guid.NewGuid().ToString("N"));
-        var (code, _, error) = CliRunner.Run("train-model", "--out", dir, "--architecture", "dream", "--steps", "6", "--eval-every", "6",
-            "--checkpoint-every", "6", "--d-model", "32", "--heads", "2", "--layers", "1", "--mlp-hidden", "64", "--train-problems", "200",
-            "--batch-tokens", "1024", "--long-fraction", "0");
-        Assert.True(code == 0, error);
-        return dir;
-    }
+        private readonly TempDirectory folder = new();
 
-    /// <summary>Fitted once for both tests (they run one at a time, in the console collection).</summary>
-    private static string TrainFilter()
-    {
-        string filter = Path.Combine(Path.GetTempPath(), "l2pd-dream-filter-" + Guid.NewGuid().ToString("N"), "filter.safetensors");
-        var (code, output, error) = CliRunner.Run("train-filter", "--model", ModelDirectory.Value, "--samples", "8", "--gen-length", "32",
-            "--batch-size", "4", "--iterations", "50", "--thresholds", "0.5,0.9", "--out", filter);
-        Assert.True(code == 0, error);
-        Assert.Contains("ROC-AUC", output);
-        return filter;
+        public TinyDream()
+        {
+            ModelDirectory = folder.File("model");
+            var (code, _, error) = CliRunner.Run("train-model", "--out", ModelDirectory, "--architecture", "dream", "--steps", "6", "--eval-every", "6",
+                "--checkpoint-every", "6", "--d-model", "32", "--heads", "2", "--layers", "1", "--mlp-hidden", "64", "--train-problems", "200",
+                "--batch-tokens", "1024", "--long-fraction", "0");
+            Assert.True(code == 0, error);
+
+            Filter = folder.File("filter.safetensors");
+            (code, var output, error) = CliRunner.Run("train-filter", "--model", ModelDirectory, "--samples", "8", "--gen-length", "32",
+                "--batch-size", "4", "--iterations", "50", "--thresholds", "0.5,0.9", "--out", Filter);
+            Assert.True(code == 0, error);
+            Assert.Contains("ROC-AUC", output);
+        }
+
+        public string ModelDirectory { get; }
+        public string Filter { get; }
+
+        public void Dispose() => folder.Dispose();
     }
 
     [Fact]
     public void TrainFilter_ThenEvalSweep_OnDream()
     {
-        string filter = Filter.Value;
+        string filter = dream.Filter;
         using (var sidecar = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(filter, ".json"))))
             Assert.True(sidecar.RootElement.TryGetProperty("suggested_threshold", out _));
 
         string outDir = temp.File("eval");
-        var (code, _, error) = CliRunner.Run("eval", "--model", ModelDirectory.Value, "--filter", filter, "--sweep", "threshold,l2p",
+        var (code, _, error) = CliRunner.Run("eval", "--model", dream.ModelDirectory, "--filter", filter, "--sweep", "threshold,l2p",
             "--gen-length", "32", "--limit", "2", "--out", outDir);
 
         Assert.True(code == 0, error);
@@ -62,15 +65,15 @@ public sealed class DreamEndToEndTests : IDisposable
     [Fact]
     public async Task Serve_OnDream_AnswersAsDecodeDoes()
     {
-        string filter = Filter.Value;
+        string filter = dream.Filter;
         const string prompt = "What is 2 plus 3?";
-        var (code, output, error) = CliRunner.Run("decode", "--model", ModelDirectory.Value, "--policy", "filter", "--filter", filter, "--eotp",
+        var (code, output, error) = CliRunner.Run("decode", "--model", dream.ModelDirectory, "--policy", "filter", "--filter", filter, "--eotp",
             "--prompt", prompt, "--gen-length", "32", "--output", "json");
         Assert.True(code == 0, error);
         string expected;
         using (var decoded = JsonDocument.Parse(output)) expected = decoded.RootElement.GetProperty("text").GetString()!;
 
-        using var served = ServedModel.Load(ModelDirectory.Value, filter, CPU, ScalarType.Float32);
+        using var served = ServedModel.Load(dream.ModelDirectory, filter, CPU, ScalarType.Float32);
         await using var host = ServeHost.Create(served, new ServeOptions { Host = "127.0.0.1", Port = 0 }, logging: _ => { });
         await host.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(host.Urls[0]), Timeout = TimeSpan.FromSeconds(60) };
