@@ -119,11 +119,4 @@ public static class EvalData
         }
         return candidates.Take(k);
     }
-
-    /// <summary>SHA-256 of a file's bytes (hex, 16 digits): tells resumed runs whether a small file changed.</summary>
-    public static string FileHash(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
-    }
 }

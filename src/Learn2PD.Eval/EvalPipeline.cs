@@ -58,10 +58,10 @@ public static class EvalPipeline
             ModelFingerprint = ModelFingerprint.Compute(modelDir),
             // Recorded whenever the filter exists, so a later run that adds l2p methods resumes this one.
             Filter = File.Exists(filterPath) ? Path.GetFullPath(filterPath) : null,
-            FilterFingerprint = File.Exists(filterPath) ? EvalData.FileHash(filterPath) : null,
+            FilterFingerprint = File.Exists(filterPath) ? ModelFingerprint.OfFile(filterPath) : null,
             AcceptThreshold = File.Exists(filterPath) ? FilterLoader.AcceptThresholdFor(filterPath, request.AcceptThreshold) : null,
             Data = request.Data.Source,
-            DataFingerprint = request.Data.DataPath is { } data ? EvalData.FileHash(data) : null,
+            DataFingerprint = request.Data.DataPath is { } data ? ModelFingerprint.OfFile(data) : null,
             Shots = request.Data.Shots,
             FewShotData = request.Data.FewShotPath is { } f ? Path.GetFullPath(f) : null,
             ChatTemplate = new Core.Text.PromptEncoder(tokenizer, request.Data.Chat).UsesChatTemplate,
@@ -74,6 +74,8 @@ public static class EvalPipeline
             Shard = request.Shard?.ToString(),
         };
         using var store = ResultStore.Open(request.OutDirectory, settings, request.Fresh);
+        if (store.DroppedForFilter > 0)
+            log.WriteLine($"{store.Path}: the filter changed since it was written; dropped its {store.DroppedForFilter} results of filter methods, kept the others");
         int pending = EvalRunner.CountPending(store, lengths, methods, samples, request.Shard);
         int total = EvalRunner.Plan(lengths, methods, samples, request.Shard).Count();
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,

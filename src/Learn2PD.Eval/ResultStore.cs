@@ -2,14 +2,16 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Learn2PD.Core;
+using Learn2PD.Core.Decoding;
 
 namespace Learn2PD.Eval;
 
 /// <summary>
 /// <c>DIR/samples.jsonl</c>: the run's settings on the first line, then one <see cref="SampleRecord"/>
 /// per line, appended and flushed as each decode finishes. Opening an existing file resumes it when
-/// its settings match, and refuses (naming what differs) when they do not, unless told to start fresh.
-/// A line cut off by a killed process is dropped.
+/// its settings match, and refuses (naming what differs) when they do not, unless told to start fresh;
+/// when only the filter changed, it keeps the records of the methods that use none (a retrained filter
+/// costs only its own methods' decodes). A line cut off by a killed process is dropped.
 /// </summary>
 public sealed class ResultStore : IDisposable
 {
@@ -18,17 +20,21 @@ public sealed class ResultStore : IDisposable
     private readonly Dictionary<(string Method, int GenLength, int Index), SampleRecord> records = [];
     private readonly StreamWriter writer;
 
-    private ResultStore(string path, StreamWriter writer, int resumed)
+    private ResultStore(string path, StreamWriter writer, int resumed, int droppedForFilter)
     {
         Path = path;
         this.writer = writer;
         Resumed = resumed;
+        DroppedForFilter = droppedForFilter;
     }
 
     public string Path { get; }
 
     /// <summary>Records found in the file when it was opened.</summary>
     public int Resumed { get; }
+
+    /// <summary>Records of filter methods set aside when opened because the filter had changed since they were written.</summary>
+    public int DroppedForFilter { get; }
 
     public IEnumerable<SampleRecord> Records => records.Values;
 
@@ -37,11 +43,12 @@ public sealed class ResultStore : IDisposable
         Directory.CreateDirectory(directory);
         string path = System.IO.Path.Combine(directory, FileName);
         var loaded = new List<SampleRecord>();
-        if (File.Exists(path) && !fresh) loaded = Load(path, settings);
+        int dropped = 0;
+        if (File.Exists(path) && !fresh) (loaded, dropped) = Load(path, settings);
         else AtomicFile.WriteAllText(path, settings.ToJson().ToJsonString(SampleRecord.Json) + "\n");
 
         var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        var store = new ResultStore(path, new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n" }, loaded.Count);
+        var store = new ResultStore(path, new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n" }, loaded.Count, dropped);
         foreach (var record in loaded) store.records[(record.Method, record.GenLength, record.Index)] = record;
         return store;
     }
@@ -58,15 +65,23 @@ public sealed class ResultStore : IDisposable
 
     public void Dispose() => writer.Dispose();
 
-    private static List<SampleRecord> Load(string path, EvalSettings settings)
+    private static (List<SampleRecord> Records, int DroppedForFilter) Load(string path, EvalSettings settings)
     {
         TruncateCutLine(path);
         var (stored, records) = Read(path);
+        if (settings.DiffersOnlyInFilter(stored))
+        {
+            // A retrained filter: the other methods' decodes never read it. Rewritten whole, so the file never holds both filters' records.
+            var kept = records.Where(r => !DecodingMethods.Parse(r.Method).NeedsFilter).ToList();
+            AtomicFile.WriteAllText(path, string.Concat(kept.Select(r => JsonSerializer.Serialize(r, SampleRecord.Json) + "\n")
+                .Prepend(settings.ToJson().ToJsonString(SampleRecord.Json) + "\n")));
+            return (kept, records.Count - kept.Count);
+        }
         var differences = settings.Differences(stored);
         if (differences.Count > 0)
             throw new Learn2PdException($"{path} holds results of a run with other settings ({string.Join("; ", differences)}); " +
                 "pass --fresh to discard them, or choose another --out");
-        return records;
+        return (records, 0);
     }
 
     /// <summary>The settings and records of a samples.jsonl, read without changing it (a cut-off last line is skipped).</summary>

@@ -36,6 +36,13 @@ public static class ModelFingerprint
         return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
+    /// <summary>SHA-256 of a small file's bytes (hex, 16 digits): whether a data or filter file changed between runs.</summary>
+    public static string OfFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
+    }
+
     /// <summary>SHA-256 of the prompts' token ids, in order: the identity of a prompt set.</summary>
     public static string OfPrompts(IReadOnlyList<int[]> prompts)
     {

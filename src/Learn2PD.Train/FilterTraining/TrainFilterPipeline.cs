@@ -214,7 +214,9 @@ public static class TrainFilterPipeline
                 Source = source,
                 ChatTemplate = tokenizer.HasChatTemplate,
                 ValidationPrompts = split.Validation,
-                Trajectories = OracleLabels.Trajectories(settings.ReferenceTrajectory, sampled: settings.References > 1),
+                Trajectories = OracleLabels.Trajectories(settings.ReferenceTrajectory, sampled: settings.References > 1, rollout: settings.RolloutFilterPath is not null),
+                RolloutFilter = settings.RolloutFilterPath is { } rolloutPath ? ModelFingerprint.OfFile(rolloutPath) : null,
+                RolloutThresholds = settings.RolloutFilterPath is null ? [] : settings.RolloutThresholds,
                 References = settings.References,
                 ReferenceTemperature = settings.References > 1 ? settings.ReferenceTemperature : 0,
                 Shard = settings.Shard?.ToString(),
@@ -241,7 +243,10 @@ public static class TrainFilterPipeline
                     var sampling = settings.References > 1
                         ? new ReferenceSampling(settings.References, settings.ReferenceTemperature, SameFinalAnswer(tokenizer))
                         : null;
-                    var recorder = new OracleLabels(decoder, decodeOptions, OracleStallGuard.UnchangedPredictions, settings.ReferenceTrajectory, sampling);
+                    using var rolloutFilter = settings.RolloutFilterPath is { } path ? FilterLoader.Load(path, null, settings.BlockLength) : null;
+                    var rollout = rolloutFilter is null ? null
+                        : new FilterRollout(rolloutFilter.Filter, DecodingMethods.Parse("l2p"), settings.RolloutThresholds, SameFinalAnswer(tokenizer));
+                    var recorder = new OracleLabels(decoder, decodeOptions, OracleStallGuard.UnchangedPredictions, settings.ReferenceTrajectory, sampling, rollout);
                     progress.Run("labels", pending.Sum(b => b.Length) * decodeOptions.BlockCount, bar => recorder.Record(prompts, pending, file,
                         rows => bar.Advance(rows),
                         batch => bar.Advance(0, $"{batch.ReferenceSeconds / batch.Prompts.Count:F2} + {batch.OracleSeconds / batch.Prompts.Count:F2} s/prompt (reference + oracle)"),

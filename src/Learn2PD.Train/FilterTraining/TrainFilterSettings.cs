@@ -40,6 +40,11 @@ public sealed record TrainFilterSettings
     /// <summary>The sampling temperature of the further references.</summary>
     public double ReferenceTemperature { get; init; } = 1.0;
 
+    /// <summary>An earlier filter whose decodes (l2p at each of <see cref="RolloutThresholds"/>) are labelled too, their agreeing answers joining the references; null: none.</summary>
+    public string? RolloutFilterPath { get; init; }
+    public IReadOnlyList<double> RolloutThresholds { get; init; } = DefaultRolloutThresholds;
+    public static IReadOnlyList<double> DefaultRolloutThresholds { get; } = [0.3, 0.5, 0.7];
+
     /// <summary>Position filters: how many of the <see cref="Core.Filter.PositionFeatures"/> they read.</summary>
     public int Features { get; init; } = Core.Filter.PositionFeatures.Count;
 
@@ -55,13 +60,13 @@ public sealed record TrainFilterSettings
     public string CommandLine { get; init; } = "";
 
     /// <summary>"--thresholds 0.9,0.95": sorted, without repeats.</summary>
-    public static IReadOnlyList<double> ParseThresholds(string text)
+    public static IReadOnlyList<double> ParseThresholds(string text, string option = "--thresholds")
     {
         var values = new List<double>();
         foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-                throw new Learn2PdException($"--thresholds: '{part}' is not a number");
+                throw new Learn2PdException($"{option}: '{part}' is not a number");
             values.Add(value);
         }
         return values.Distinct().Order().ToArray();
@@ -80,6 +85,9 @@ public sealed record TrainFilterSettings
         if (References is < 1 or > 64) throw new Learn2PdException($"--references must be between 1 and 64 (got {References})");
         if (!(ReferenceTemperature > 0) || double.IsInfinity(ReferenceTemperature))
             throw new Learn2PdException($"--reference-temperature must be positive (got {ReferenceTemperature})");
+        if (RolloutFilterPath is { } rolloutFilter && !File.Exists(rolloutFilter)) throw new Learn2PdException($"--rollout-filter {rolloutFilter}: no such file");
+        if (RolloutThresholds.Count == 0 || RolloutThresholds.Any(t => t is <= 0 or >= 1 || double.IsNaN(t)))
+            throw new Learn2PdException("--rollout-thresholds: give one or more τ_f between 0 and 1");
         new FilterFitOptions { Iterations = Iterations, LearningRate = LearningRate, FalseAcceptWeight = EffectiveFalseAcceptWeight, Features = Features }.Validate();
         if (!CalibrationMethod.NeedsFilter) throw new Learn2PdException($"--calibrate-for must be an l2p method (got '{CalibrationMethod.Name}')");
         if (Kind == FilterKind.Learn2Pd && FalseAcceptWeight is not (null or 1))

@@ -47,6 +47,9 @@ public sealed record LabelFileHeader
     public int References { get; init; } = 1;
     /// <summary>The sampling temperature of the further references.</summary>
     public double ReferenceTemperature { get; init; }
+    /// <summary>SHA-256 of the filter whose decodes were labelled too (<see cref="FilterRollout"/>), and its τ_f; null: none.</summary>
+    public string? RolloutFilter { get; init; }
+    public IReadOnlyList<double> RolloutThresholds { get; init; } = [];
     /// <summary>"I/N" for a file one shard recorded; null for a whole run's (or a merged) file.</summary>
     public string? Shard { get; init; }
 
@@ -67,6 +70,8 @@ public sealed record LabelFileHeader
         if (Shard != now.Shard) return $"shard: {Shard ?? "none"} in the file, {now.Shard ?? "none"} now";
         if (References != now.References || ReferenceTemperature != now.ReferenceTemperature)
             return $"references: {References} at temperature {ReferenceTemperature} in the file, {now.References} at {now.ReferenceTemperature} now";
+        if (RolloutFilter != now.RolloutFilter || !RolloutThresholds.SequenceEqual(now.RolloutThresholds))
+            return $"rollout filter: {RolloutFilter ?? "none"} at {string.Join(",", RolloutThresholds)} in the file, {now.RolloutFilter ?? "none"} at {string.Join(",", now.RolloutThresholds)} now";
         if (!Trajectories.SequenceEqual(now.Trajectories)) return $"trajectories: {string.Join(",", Trajectories)} in the file, {string.Join(",", now.Trajectories)} now";
         return null;
     }

@@ -22,6 +22,8 @@ public sealed record LabelRecord(int Block, int Step, float[] Confidences, bool[
     public const string ReferenceTrajectory = "reference";
     /// <summary>The steps of sampled baseline decodes whose answer agrees with the reference: other wordings.</summary>
     public const string SampledTrajectory = "sampled";
+    /// <summary>The steps of decodes with an earlier filter (<see cref="FilterRollout"/>): the states a filter decode reaches.</summary>
+    public const string RolloutTrajectory = "rollout";
 }
 
 /// <summary>

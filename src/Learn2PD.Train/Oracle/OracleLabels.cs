@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Learn2PD.Core.Decoding;
+using Learn2PD.Core.Filter;
 using Learn2PD.Core.Model;
 
 namespace Learn2PD.Train.Oracle;
@@ -32,6 +33,7 @@ public sealed class OracleLabels
     private readonly bool recordReference;
     private readonly OracleStallGuard stallGuard;
     private readonly ReferenceSampling? sampling;
+    private readonly FilterRollout? rollout;
 
     /// <param name="recordReference">Also record the reference decode's own steps (every share of a block committed), not only the oracle's.</param>
     public OracleLabels(BlockDecoder decoder, int genLength, int blockLength, bool recordReference = false)
@@ -42,9 +44,11 @@ public sealed class OracleLabels
     /// <param name="baseline">The reference decode's settings (fixed schedule, no cache, no end-of-text prediction); the oracle runs with the same.</param>
     /// <param name="stallGuard">When the oracle copies the reference into a block it cannot finish.</param>
     /// <param name="sampling">Further references sampled from the model (null: the greedy reference only, the paper's labels).</param>
+    /// <param name="rollout">Decodes with an earlier filter, whose states are labelled too and whose agreeing answers join the references (null: none).</param>
     public OracleLabels(BlockDecoder decoder, DecodeOptions baseline, OracleStallGuard stallGuard, bool recordReference = false,
-        ReferenceSampling? sampling = null)
+        ReferenceSampling? sampling = null, FilterRollout? rollout = null)
     {
+        this.rollout = rollout;
         this.decoder = decoder;
         this.recordReference = recordReference;
         this.stallGuard = stallGuard;
@@ -53,13 +57,16 @@ public sealed class OracleLabels
     }
 
     /// <summary>The trajectories a recorder with these settings writes.</summary>
-    public static IReadOnlyList<string> Trajectories(bool recordReference, bool sampled = false) =>
-        (recordReference, sampled) switch
+    public static IReadOnlyList<string> Trajectories(bool recordReference, bool sampled = false, bool rollout = false)
+    {
+        IReadOnlyList<string> decodes = (recordReference, sampled) switch
         {
             (true, true) => [LabelRecord.OracleTrajectory, LabelRecord.ReferenceTrajectory, LabelRecord.SampledTrajectory],
             (true, false) => [LabelRecord.OracleTrajectory, LabelRecord.ReferenceTrajectory],
             _ => [LabelRecord.OracleTrajectory],
         };
+        return rollout ? [.. decodes, LabelRecord.RolloutTrajectory] : decodes;
+    }
 
     /// <summary>The reference decode's settings; the oracle runs with the same (it ignores the schedule).</summary>
     public DecodeOptions Baseline { get; }
@@ -120,6 +127,20 @@ public sealed class OracleLabels
                 sampledSteps.AddRange(steps.Where(s => s.Row == r).Select(s => (answer, s)));
             }
         }
+        var rolloutSteps = new List<(long[] Answer, StepTrace Step)>();
+        foreach (double threshold in rollout?.Thresholds ?? [])
+        {
+            // The filter's own states (many tokens committed at once), which the baseline's one-token steps never show.
+            var steps = new List<StepTrace>();
+            var policy = rollout!.Method.At(threshold).CreatePolicy(new PolicyInputs(new LoadedFilter(rollout.Filter, threshold, "")));
+            var decoded = decoder.Decode(batch, rollout.Method.Configure(Baseline), policy, steps.Add, cancel);
+            for (int r = 0; r < batch.Count; r++)
+            {
+                long[] answer = decoded.Rows[r].AnswerIds;
+                if (rollout.Agrees(answer, answers[r]) && !references[r].Any(a => a.AsSpan().SequenceEqual(answer))) references[r].Add(answer);
+                rolloutSteps.AddRange(steps.Where(s => s.Row == r).Select(s => (answer, s)));
+            }
+        }
         double referenceSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
@@ -148,6 +169,7 @@ public sealed class OracleLabels
         double oracleSeconds = clock.Elapsed.TotalSeconds;
         foreach (var step in referenceSteps) Add(step, LabelRecord.ReferenceTrajectory, answers[step.Row]);
         foreach (var (answer, step) in sampledSteps) Add(step, LabelRecord.SampledTrajectory, answer);
+        foreach (var (answer, step) in rolloutSteps) Add(step, LabelRecord.RolloutTrajectory, answer);
 
         var labels = new PromptLabels[batch.Count];
         for (int r = 0; r < batch.Count; r++)
@@ -214,3 +236,11 @@ public sealed class OracleLabels
 /// greedy reference's.
 /// </summary>
 public sealed record ReferenceSampling(int Count, double Temperature, Func<long[], long[], bool> Agrees);
+
+/// <summary>
+/// Decodes of every prompt with an earlier <see cref="Filter"/> at each of <see cref="Thresholds"/> (method
+/// <see cref="Method"/>) for <see cref="OracleLabels"/>: their steps are labelled like the others' (the states a filter
+/// decode reaches, where a wrong commit shows), and their answers that <see cref="Agrees"/> says agree with the greedy
+/// reference join the references (more right wordings). The filter is borrowed, not disposed.
+/// </summary>
+public sealed record FilterRollout(ICommitFilter Filter, DecodingMethod Method, IReadOnlyList<double> Thresholds, Func<long[], long[], bool> Agrees);

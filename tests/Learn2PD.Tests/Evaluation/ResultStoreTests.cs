@@ -77,6 +77,27 @@ public sealed class ResultStoreTests : IDisposable
     }
 
     [Fact]
+    public void ChangedFilter_DropsOnlyTheFilterMethodsResults_AndKeepsTheRest()
+    {
+        using (var store = ResultStore.Open(_dir.Path, Settings() with { FilterFingerprint = "old" }, fresh: false))
+        {
+            Run(store, limit: 1);
+            store.Append(store.Find("baseline", 32, 0)! with { Method = "l2p+eotp@0.5" });
+        }
+
+        using (var retrained = ResultStore.Open(_dir.Path, Settings() with { FilterFingerprint = "new", AcceptThreshold = 0.7 }, fresh: false))
+        {
+            Assert.Equal(1, retrained.DroppedForFilter);
+            Assert.Equal(["baseline", "eotp", "oracle"], retrained.Records.Select(r => r.Method).Order());
+        }
+        // The file itself now holds the new filter's settings and no old filter record: reopening drops nothing more.
+        using var again = ResultStore.Open(_dir.Path, Settings() with { FilterFingerprint = "new", AcceptThreshold = 0.7 }, fresh: false);
+        Assert.Equal(0, again.DroppedForFilter);
+        Assert.Equal(3, again.Resumed);
+        Assert.Equal(1 + 3, File.ReadAllLines(again.Path).Length);
+    }
+
+    [Fact]
     public void ChangedData_IsRefused()
     {
         using var store = ResultStore.Open(_dir.Path, Settings(), fresh: false);

@@ -122,4 +122,49 @@ public sealed class OracleLabelsTests
         }
         Assert.Equal(0, decodedBatches);
     }
+
+    [SkippableFact]
+    public void RecordBatch_WithARollout_LabelsTheFilterDecodesStates_AgainstTheReferencesItsAnswerJoins()
+    {
+        var prompts = FilterTrainingFixtures.GoldenPrompts();
+        var decoder = new BlockDecoder(FilterTrainingFixtures.GoldenTinyModel());
+        var baseline = DecodeOptions.Baseline(GenLength, BlockLength);
+        using var acceptAll = new AcceptAllFilter();
+        var l2p = DecodingMethods.Parse("l2p");
+        // A filter that accepts every prediction commits each block in one step: the rollout's answer is its first predictions.
+        var rolloutAnswers = decoder.Decode(prompts, l2p.Configure(baseline),
+            l2p.At(0.5).CreatePolicy(new PolicyInputs(new Learn2PD.Core.Filter.LoadedFilter(acceptAll, 0.5, "")))).Rows.Select(r => r.AnswerIds).ToArray();
+
+        PromptLabels[] Labels(bool agrees) => new OracleLabels(decoder, baseline, OracleStallGuard.UnchangedPredictions, recordReference: false, sampling: null,
+            new FilterRollout(acceptAll, l2p, [0.5], (_, _) => agrees)).RecordBatch(prompts).ToArray();
+
+        var joined = Labels(agrees: true);
+        var apart = Labels(agrees: false);
+        for (int r = 0; r < prompts.Count; r++)
+        {
+            // Its answer joined the references: every prediction of both one-step blocks is right.
+            var rollout = joined[r].Records.Where(x => x.Trajectory == LabelRecord.RolloutTrajectory).ToArray();
+            Assert.Equal([0, 1], rollout.Select(x => x.Block));
+            Assert.All(rollout, x => Assert.All(x.Correct, Assert.True));
+
+            // Against the greedy reference alone, a prediction is right where it equals the reference, and the
+            // second block is recorded only when the first one's commits left the reference reachable.
+            var against = apart[r].Records.Where(x => x.Trajectory == LabelRecord.RolloutTrajectory).ToArray();
+            var reference = apart[r].Reference;
+            Assert.Equal(Enumerable.Range(0, BlockLength).Select(j => rolloutAnswers[r][j] == reference[j]), against[0].Correct);
+            bool reachable = rolloutAnswers[r].AsSpan(0, BlockLength).SequenceEqual(reference.AsSpan(0, BlockLength));
+            Assert.Equal(reachable ? 2 : 1, against.Length);
+        }
+        Assert.Contains(apart, p => p.Records.Where(x => x.Trajectory == LabelRecord.RolloutTrajectory).Any(x => x.Correct.Contains(false)));
+    }
+
+    /// <summary>A filter whose every logit is large: l2p commits every masked position at once.</summary>
+    private sealed class AcceptAllFilter : Learn2PD.Core.Filter.ICommitFilter
+    {
+        public string Kind => "position";
+        public int? BlockLength => null;
+        public bool ReadsDistribution => false;
+        public float[] Logits(BlockStep step) => Enumerable.Repeat(10f, step.Length).ToArray();
+        public void Dispose() { }
+    }
 }

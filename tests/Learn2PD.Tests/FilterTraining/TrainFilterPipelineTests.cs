@@ -178,6 +178,24 @@ public sealed class TrainFilterPipelineTests : IDisposable
     }
 
     [Fact]
+    public void Run_WithARolloutFilter_RecordsItsDecodesSteps_AndNeverReusesLabelsOfAnotherRollout()
+    {
+        var first = TrainFilterPipeline.Run(Settings(), SilentProgress.Instance, TextWriter.Null);
+        var rollout = Settings("second.safetensors") with { RolloutFilterPath = first.FilterPath, RolloutThresholds = [0.5] };
+
+        TrainFilterPipeline.Run(rollout, SilentProgress.Instance, TextWriter.Null);
+
+        var (header, prompts) = LabelRecordFile.Read(temp.File("second.labels.jsonl"));
+        Assert.Contains(LabelRecord.RolloutTrajectory, header.Trajectories);
+        Assert.Equal([0.5], header.RolloutThresholds);
+        Assert.All(prompts, p => Assert.Contains(p.Records, r => r.Trajectory == LabelRecord.RolloutTrajectory));
+        var other = Assert.Throws<Learn2PdException>(() => TrainFilterPipeline.Run(rollout with { RolloutThresholds = [0.3] }, SilentProgress.Instance, TextWriter.Null));
+        Assert.Contains("rollout filter", other.Message);
+        var missing = Assert.Throws<Learn2PdException>(() => TrainFilterPipeline.Run(rollout with { RolloutFilterPath = temp.File("none.safetensors") }, SilentProgress.Instance, TextWriter.Null));
+        Assert.Contains("--rollout-filter", missing.Message);
+    }
+
+    [Fact]
     public void Command_ParsesItsOptions_AndReportsBadInputAsAUserError()
     {
         int exit = TrainFilterCommand.Create().Parse(["--model", model, "--out", temp.File("filter.pth"), "--samples", "4"]).Invoke();
