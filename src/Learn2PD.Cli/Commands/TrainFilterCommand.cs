@@ -38,8 +38,8 @@ internal static class TrainFilterCommand
         var features = new Option<int>("--features") { Description = $"--kind position: {Learn2PD.Core.Filter.PositionFeatures.Count} reads every feature, the left context's included; {Learn2PD.Core.Filter.PositionFeatures.FirstCount} the first set (filters fitted before the left-context features)", DefaultValueFactory = _ => Learn2PD.Core.Filter.PositionFeatures.Count };
         var references = new Option<int>("--references") { Description = "References per prompt for the labels: the greedy baseline answer and up to N-1 answers sampled at --reference-temperature that agree with it; a prediction is right when, with the others it is labelled with, it matches one of them (1: the paper's labels, against the greedy answer only)", DefaultValueFactory = _ => 1 };
         var referenceTemperature = new Option<double>("--reference-temperature") { Description = "Sampling temperature of the further references", DefaultValueFactory = _ => 1.0 };
-        var rolloutFilter = new Option<string?>("--rollout-filter") { Description = "An earlier filter for this model: every prompt is also decoded with it (l2p at each --rollout-thresholds τ_f); those steps are labelled too (the states a filter decode reaches), and its answers that agree with the greedy one join the references" };
-        var rolloutThresholds = new Option<string>("--rollout-thresholds") { Description = "τ_f values of the --rollout-filter decodes, comma-separated", DefaultValueFactory = _ => string.Join(',', TrainFilterSettings.DefaultRolloutThresholds.Select(t => t.ToString(CultureInfo.InvariantCulture))) };
+        var rounds = new Option<int>("--rounds") { Description = "Fits in all: after the first, each round decodes every prompt with the filter just fitted (l2p at each --rollout-thresholds τ_f), labels those decodes' steps too (the states a filter decode reaches; its answers that agree with the greedy one join the references) and fits again on everything. Each round's labels and filter are kept beside --labels", DefaultValueFactory = _ => 1 };
+        var rolloutThresholds = new Option<string>("--rollout-thresholds") { Description = "τ_f values of the later rounds' filter decodes, comma-separated", DefaultValueFactory = _ => string.Join(',', TrainFilterSettings.DefaultRolloutThresholds.Select(t => t.ToString(CultureInfo.InvariantCulture))) };
         var calibrateFor = new Option<string>("--calibrate-for") { Description = "The l2p method τ_f is calibrated with (its end-of-text prediction and cache apply in the calibration decodes)", DefaultValueFactory = _ => "l2p+eotp" };
         calibrateFor.AcceptOnlyFromAmong(DecodingMethods.All.Where(m => m.NeedsFilter).Select(m => m.Name).ToArray());
         var shard = new Option<string?>("--shard") { Description = "Only record the labels of shard I of N (every N-th decode batch from I) and stop, e.g. on N machines; join the label files with `l2pd train-filter merge`, then run once more with --labels MERGED to fit" };
@@ -47,7 +47,7 @@ internal static class TrainFilterCommand
 
         var command = new Command("train-filter", "Record oracle labels from full decodes and fit the Learn2PD filter for a model (CPU or GPU).")
         {
-            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, agreement, kind, oracleOnly, falseAccept, features, references, referenceTemperature, rolloutFilter, rolloutThresholds, calibrateFor, shard, seed,
+            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, agreement, kind, oracleOnly, falseAccept, features, references, referenceTemperature, rounds, rolloutThresholds, calibrateFor, shard, seed,
         };
         command.Subcommands.Add(MergeCommand());
         model.AddTo(command);
@@ -56,7 +56,7 @@ internal static class TrainFilterCommand
         {
             CommandAction.RequireFor(parse, features, parse.GetValue(kind) == FilterKind.Position, "--kind position");
             CommandAction.RequireFor(parse, referenceTemperature, parse.GetValue(references) > 1, "--references N (N > 1)");
-            CommandAction.RequireFor(parse, rolloutThresholds, parse.GetValue(rolloutFilter) is not null, "--rollout-filter");
+            CommandAction.RequireFor(parse, rolloutThresholds, parse.GetValue(rounds) > 1, "--rounds N (N > 1)");
             var settings = new TrainFilterSettings
             {
                 ModelDirectory = model.CheckedDirectory(parse),
@@ -83,7 +83,7 @@ internal static class TrainFilterCommand
                 Features = parse.GetValue(features),
                 References = parse.GetValue(references),
                 ReferenceTemperature = parse.GetValue(referenceTemperature),
-                RolloutFilterPath = parse.GetValue(rolloutFilter),
+                Rounds = parse.GetValue(rounds),
                 RolloutThresholds = TrainFilterSettings.ParseThresholds(parse.GetValue(rolloutThresholds)!, "--rollout-thresholds"),
                 CalibrationMethod = DecodingMethods.Parse(parse.GetValue(calibrateFor)!, "--calibrate-for"),
                 Shard = parse.GetValue(shard) is { } text ? Learn2PD.Core.Shard.Parse(text) : null,

@@ -170,13 +170,16 @@ public sealed record SidecarData
     /// <summary>Share of training positions whose prediction equals the reference.</summary>
     public double PositiveRate { get; init; }
     public string LabelsFile { get; init; } = "";
-    /// <summary>The decodes whose steps were learned from: "oracle", and "reference" when recorded.</summary>
+    /// <summary>The decodes whose steps were learned from: "oracle", "reference" and "sampled" when recorded, "rollout" for later rounds.</summary>
     public IReadOnlyList<string> Trajectories { get; init; } = [];
 }
 
 public sealed record SidecarFit
 {
     public int Iterations { get; init; }
+    /// <summary>Fits in all (train-filter --rounds): each after the first learned from decodes with the one before, at <see cref="RolloutThresholds"/>.</summary>
+    public int Rounds { get; init; } = 1;
+    public IReadOnlyList<double> RolloutThresholds { get; init; } = [];
     public double LearningRate { get; init; }
     public double WeightDecay { get; init; }
     public double FalseAcceptWeight { get; init; } = 1;
@@ -198,6 +201,8 @@ public sealed record SidecarTimes
     public double ReferenceSeconds { get; init; }
     public double OracleSeconds { get; init; }
     public double FitSeconds { get; init; }
+    /// <summary>The later rounds' fits and filter decodes (this run's; train-filter --rounds).</summary>
+    public double RoundSeconds { get; init; }
     public double CalibrationSeconds { get; init; }
     /// <summary>Wall time of the run that wrote this file.</summary>
     public double RunSeconds { get; init; }

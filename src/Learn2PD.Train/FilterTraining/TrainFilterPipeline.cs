@@ -43,13 +43,13 @@ public static class TrainFilterPipeline
             (run.Clock, run.DecodeOptions, run.LabelsPath, run.Split, run.Tokenizer, run.Prompts, run.Header, run.ValidationBatches, run.Decoder, run.Recorded, run.Source, run.ModelName);
         string sidecarPath = FilterSidecar.PathFor(settings.OutPath);
 
-        // 3. Fit on the training prompts' records, validate on the held-out prompts'.
-        phaseStarted?.Invoke("fit");
+        // 3. Fit on the training prompts' records, validate on the held-out prompts'; later rounds first add the steps of
+        //    decodes with the filter fitted in the round before.
         var fitOptions = new FilterFitOptions
         {
             Iterations = settings.Iterations, LearningRate = settings.LearningRate, Seed = settings.Seed, FalseAcceptWeight = settings.EffectiveFalseAcceptWeight, Features = settings.Features,
         };
-        var fit = progress.Run("fit", settings.Iterations, bar =>
+        Fitted Fit(IReadOnlyList<PromptLabels> labelled, string name) => progress.Run(name, settings.Iterations, bar =>
         {
             int last = 0;
             void Report(FitProgress p)
@@ -58,9 +58,19 @@ public static class TrainFilterPipeline
                 last = p.Iteration;
             }
             return settings.Kind == FilterKind.Learn2Pd
-                ? FitLearn2Pd(split, recorded, settings.BlockLength, fitOptions, Report, cancel)
-                : FitPosition(split, recorded, fitOptions, Report, cancel);
+                ? FitLearn2Pd(split, labelled, settings.BlockLength, fitOptions, Report, cancel)
+                : FitPosition(split, labelled, fitOptions, Report, cancel);
         });
+        var roundClock = Stopwatch.StartNew();
+        for (int round = 2; round <= settings.Rounds; round++)
+        {
+            phaseStarted?.Invoke($"round {round}");
+            using var previous = Fit(recorded, $"fit {round - 1}").Filter;
+            recorded = RecordRound(settings, run, recorded, previous, round, modelName, progress, log, cancel);
+        }
+        double roundSeconds = roundClock.Elapsed.TotalSeconds;
+        phaseStarted?.Invoke("fit");
+        var fit = Fit(recorded, "fit");
         using var filter = fit.Filter;
 
         // 4. τ_f sweep on the validation prompts, in the batches their references were decoded in, with the
@@ -117,7 +127,7 @@ public static class TrainFilterPipeline
                 Prompts = prompts.Length,
                 TrainPrompts = split.Train.Count,
                 ValidationPrompts = split.Validation.Count,
-                Trajectories = header.Trajectories,
+                Trajectories = settings.Rounds > 1 ? [.. header.Trajectories, LabelRecord.RolloutTrajectory] : header.Trajectories,
                 TrainRecords = fit.TrainCount,
                 ValidationRecords = fit.ValidationCount,
                 PositiveRate = fit.PositiveRate,
@@ -126,6 +136,8 @@ public static class TrainFilterPipeline
             Fit = new SidecarFit
             {
                 Iterations = settings.Iterations,
+                Rounds = settings.Rounds,
+                RolloutThresholds = settings.Rounds > 1 ? settings.RolloutThresholds : [],
                 BestIteration = fit.BestIteration,
                 LearningRate = settings.LearningRate,
                 WeightDecay = fitOptions.WeightDecay,
@@ -146,6 +158,7 @@ public static class TrainFilterPipeline
                 ReferenceSeconds = recorded.Sum(p => p.ReferenceSeconds),
                 OracleSeconds = recorded.Sum(p => p.OracleSeconds),
                 FitSeconds = fit.Elapsed.TotalSeconds,
+                RoundSeconds = roundSeconds,
                 CalibrationSeconds = calibrationTime.TotalSeconds,
                 RunSeconds = clock.Elapsed.TotalSeconds,
             },
@@ -214,9 +227,7 @@ public static class TrainFilterPipeline
                 Source = source,
                 ChatTemplate = tokenizer.HasChatTemplate,
                 ValidationPrompts = split.Validation,
-                Trajectories = OracleLabels.Trajectories(settings.ReferenceTrajectory, sampled: settings.References > 1, rollout: settings.RolloutFilterPath is not null),
-                RolloutFilter = settings.RolloutFilterPath is { } rolloutPath ? ModelFingerprint.OfFile(rolloutPath) : null,
-                RolloutThresholds = settings.RolloutFilterPath is null ? [] : settings.RolloutThresholds,
+                Trajectories = OracleLabels.Trajectories(settings.ReferenceTrajectory, sampled: settings.References > 1),
                 References = settings.References,
                 ReferenceTemperature = settings.References > 1 ? settings.ReferenceTemperature : 0,
                 Shard = settings.Shard?.ToString(),
@@ -243,10 +254,7 @@ public static class TrainFilterPipeline
                     var sampling = settings.References > 1
                         ? new ReferenceSampling(settings.References, settings.ReferenceTemperature, SameFinalAnswer(tokenizer))
                         : null;
-                    using var rolloutFilter = settings.RolloutFilterPath is { } path ? FilterLoader.Load(path, null, settings.BlockLength) : null;
-                    var rollout = rolloutFilter is null ? null
-                        : new FilterRollout(rolloutFilter.Filter, DecodingMethods.Parse("l2p"), settings.RolloutThresholds, SameFinalAnswer(tokenizer));
-                    var recorder = new OracleLabels(decoder, decodeOptions, OracleStallGuard.UnchangedPredictions, settings.ReferenceTrajectory, sampling, rollout);
+                    var recorder = new OracleLabels(decoder, decodeOptions, OracleStallGuard.UnchangedPredictions, settings.ReferenceTrajectory, sampling);
                     progress.Run("labels", pending.Sum(b => b.Length) * decodeOptions.BlockCount, bar => recorder.Record(prompts, pending, file,
                         rows => bar.Advance(rows),
                         batch => bar.Advance(0, $"{batch.ReferenceSeconds / batch.Prompts.Count:F2} + {batch.OracleSeconds / batch.Prompts.Count:F2} s/prompt (reference + oracle)"),
@@ -261,6 +269,39 @@ public static class TrainFilterPipeline
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Round <paramref name="round"/>: <paramref name="filter"/> (the round before's) saved beside the labels, every prompt decoded
+    /// with it at each rollout τ_f in the batches the references were decoded in, those steps labelled against the prompt's
+    /// references (its own file, resumable like the first), and <paramref name="labelled"/> with them added to each prompt's records.
+    /// </summary>
+    private static PromptLabels[] RecordRound(TrainFilterSettings settings, LabelRun run, IReadOnlyList<PromptLabels> labelled, ICommitFilter filter, int round, string modelName,
+        IWorkProgress progress, TextWriter log, CancellationToken cancel)
+    {
+        string filterPath = settings.RoundFilterFile(round), labelsPath = settings.RoundLabelsFile(round);
+        FilterFile.Save(filter, filterPath, new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["block_length"] = settings.BlockLength.ToString(CultureInfo.InvariantCulture),
+            ["model"] = modelName,
+        });
+        var header = run.Header with
+        {
+            Trajectories = [LabelRecord.RolloutTrajectory],
+            RolloutFilter = ModelFingerprint.OfFile(filterPath),
+            RolloutThresholds = settings.RolloutThresholds,
+        };
+        IReadOnlyList<int[]> batches = [.. run.ValidationBatches, .. PromptBatches.Plan(run.Prompts, run.Split.Train, settings.BatchSize)];
+        using var file = LabelRecordFile.Open(labelsPath, header);
+        if (file.DroppedBytes > 0) log.WriteLine($"{labelsPath}: dropped a partial last line ({file.DroppedBytes} bytes) left by an interrupted run");
+        var pending = OracleLabels.Pending(batches, file);
+        if (file.Recorded.Count > 0) log.WriteLine($"{labelsPath}: {file.Recorded.Count} of {run.Prompts.Length} prompts already recorded{(pending.Count == 0 ? ", reusing them" : ", resuming")}");
+        var rollout = new FilterRollout(filter, DecodingMethods.Parse("l2p"), settings.RolloutThresholds, SameFinalAnswer(run.Tokenizer));
+        var recorder = new OracleLabels(run.Decoder, run.DecodeOptions, OracleStallGuard.UnchangedPredictions);
+        progress.Run($"round {round}", pending.Sum(b => b.Length), bar => recorder.RecordRollouts(run.Prompts, pending, file, labelled, rollout,
+            batch => bar.Advance(batch.Prompts.Count, $"{batch.ReferenceSeconds / batch.Prompts.Count:F2} s/prompt"), cancel));
+        return labelled.Select((p, i) => p with { Records = [.. p.Records, .. file.Recorded[i].Records] }).ToArray();
     }
 
     /// <summary>A fitted filter, its fit's numbers, and its scores on the held-out masked positions.</summary>

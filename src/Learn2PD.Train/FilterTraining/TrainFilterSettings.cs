@@ -40,8 +40,11 @@ public sealed record TrainFilterSettings
     /// <summary>The sampling temperature of the further references.</summary>
     public double ReferenceTemperature { get; init; } = 1.0;
 
-    /// <summary>An earlier filter whose decodes (l2p at each of <see cref="RolloutThresholds"/>) are labelled too, their agreeing answers joining the references; null: none.</summary>
-    public string? RolloutFilterPath { get; init; }
+    /// <summary>
+    /// Fits in all: after the first, each round decodes every prompt with the filter just fitted (l2p at each of
+    /// <see cref="RolloutThresholds"/>), labels those decodes' steps too, and fits again on everything.
+    /// </summary>
+    public int Rounds { get; init; } = 1;
     public IReadOnlyList<double> RolloutThresholds { get; init; } = DefaultRolloutThresholds;
     public static IReadOnlyList<double> DefaultRolloutThresholds { get; } = [0.3, 0.5, 0.7];
 
@@ -57,6 +60,10 @@ public sealed record TrainFilterSettings
 
     /// <summary>The label file: --labels, else beside --out (one file per shard when sharded).</summary>
     public string LabelsFile => LabelsPath ?? Path.ChangeExtension(OutPath, Shard is { } s ? $".labels.shard-{s.Index}-of-{s.Count}.jsonl" : ".labels.jsonl");
+    /// <summary>Round <paramref name="round"/>'s (2, 3, …) label file, and the filter its decodes use (fitted in the round before): beside <see cref="LabelsFile"/>.</summary>
+    public string RoundLabelsFile(int round) => Path.ChangeExtension(LabelsFile, $".round-{round}.jsonl");
+    public string RoundFilterFile(int round) => Path.ChangeExtension(LabelsFile, $".round-{round}.filter.safetensors");
+
     public string CommandLine { get; init; } = "";
 
     /// <summary>"--thresholds 0.9,0.95": sorted, without repeats.</summary>
@@ -85,7 +92,10 @@ public sealed record TrainFilterSettings
         if (References is < 1 or > 64) throw new Learn2PdException($"--references must be between 1 and 64 (got {References})");
         if (!(ReferenceTemperature > 0) || double.IsInfinity(ReferenceTemperature))
             throw new Learn2PdException($"--reference-temperature must be positive (got {ReferenceTemperature})");
-        if (RolloutFilterPath is { } rolloutFilter && !File.Exists(rolloutFilter)) throw new Learn2PdException($"--rollout-filter {rolloutFilter}: no such file");
+        if (Rounds is < 1 or > 10) throw new Learn2PdException($"--rounds must be between 1 and 10 (got {Rounds})");
+        if (Rounds > 1 && Kind == FilterKind.Learn2Pd)
+            throw new Learn2PdException("--rounds applies to --kind position (the authors' filter learns from the oracle's steps only)");
+        if (Rounds > 1 && Shard is not null) throw new Learn2PdException("--shard records the first round's labels only: leave out --rounds, and pass it to the run that fits on the merged labels");
         if (RolloutThresholds.Count == 0 || RolloutThresholds.Any(t => t is <= 0 or >= 1 || double.IsNaN(t)))
             throw new Learn2PdException("--rollout-thresholds: give one or more τ_f between 0 and 1");
         new FilterFitOptions { Iterations = Iterations, LearningRate = LearningRate, FalseAcceptWeight = EffectiveFalseAcceptWeight, Features = Features }.Validate();

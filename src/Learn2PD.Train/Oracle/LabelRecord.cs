@@ -22,7 +22,7 @@ public sealed record LabelRecord(int Block, int Step, float[] Confidences, bool[
     public const string ReferenceTrajectory = "reference";
     /// <summary>The steps of sampled baseline decodes whose answer agrees with the reference: other wordings.</summary>
     public const string SampledTrajectory = "sampled";
-    /// <summary>The steps of decodes with an earlier filter (<see cref="FilterRollout"/>): the states a filter decode reaches.</summary>
+    /// <summary>A later round's decodes with the previous round's filter (<see cref="FilterRollout"/>): the states a filter decode reaches.</summary>
     public const string RolloutTrajectory = "rollout";
 }
 
@@ -33,4 +33,8 @@ public sealed record LabelRecord(int Block, int Step, float[] Confidences, bool[
 /// </summary>
 public sealed record PromptLabels(
     int Prompt, long[] Reference, int BaselineNfe, int OracleNfe, double ReferenceSeconds, double OracleSeconds,
-    IReadOnlyList<LabelRecord> Records);
+    IReadOnlyList<LabelRecord> Records)
+{
+    /// <summary>The further references (sampled answers that agree with <see cref="Reference"/>): what a later round labels against too.</summary>
+    public IReadOnlyList<long[]> Alternatives { get; init; } = [];
+}

@@ -10,7 +10,7 @@ namespace Learn2PD.Train.Oracle;
 /// per prompt (<see cref="PromptLabels"/>), written and flushed as each batch finishes. A run killed
 /// mid-write leaves at most one partial last line; opening the file again drops it and carries on
 /// from the prompts already recorded. Per prompt line:
-/// <c>{"prompt", "reference": [ids], "baseline_nfe", "oracle_nfe", "reference_seconds", "oracle_seconds",
+/// <c>{"prompt", "reference": [ids], "alternatives": [[ids], …] (when sampled references agreed), "baseline_nfe", "oracle_nfe", "reference_seconds", "oracle_seconds",
 /// "records": [{"block", "step", "confidence": [n floats], "correct": "0110…", "masked": "1110…"}]}</c>.
 /// </summary>
 public sealed class LabelRecordFile : IDisposable
@@ -201,6 +201,17 @@ public sealed class LabelRecordFile : IDisposable
             w.WriteStartArray("reference");
             foreach (long id in prompt.Reference) w.WriteNumberValue(id);
             w.WriteEndArray();
+            if (prompt.Alternatives.Count > 0)
+            {
+                w.WriteStartArray("alternatives");
+                foreach (var alternative in prompt.Alternatives)
+                {
+                    w.WriteStartArray();
+                    foreach (long id in alternative) w.WriteNumberValue(id);
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+            }
             w.WriteNumber("baseline_nfe", prompt.BaselineNfe);
             w.WriteNumber("oracle_nfe", prompt.OracleNfe);
             w.WriteNumber("reference_seconds", Math.Round(prompt.ReferenceSeconds, 4));
@@ -264,7 +275,12 @@ public sealed class LabelRecordFile : IDisposable
                 root.GetProperty("oracle_nfe").GetInt32(),
                 root.GetProperty("reference_seconds").GetDouble(),
                 root.GetProperty("oracle_seconds").GetDouble(),
-                records);
+                records)
+            {
+                Alternatives = root.TryGetProperty("alternatives", out var alternatives)
+                    ? alternatives.EnumerateArray().Select(a => a.EnumerateArray().Select(e => e.GetInt64()).ToArray()).ToArray()
+                    : [],
+            };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

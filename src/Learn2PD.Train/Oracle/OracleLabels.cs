@@ -33,7 +33,6 @@ public sealed class OracleLabels
     private readonly bool recordReference;
     private readonly OracleStallGuard stallGuard;
     private readonly ReferenceSampling? sampling;
-    private readonly FilterRollout? rollout;
 
     /// <param name="recordReference">Also record the reference decode's own steps (every share of a block committed), not only the oracle's.</param>
     public OracleLabels(BlockDecoder decoder, int genLength, int blockLength, bool recordReference = false)
@@ -44,11 +43,9 @@ public sealed class OracleLabels
     /// <param name="baseline">The reference decode's settings (fixed schedule, no cache, no end-of-text prediction); the oracle runs with the same.</param>
     /// <param name="stallGuard">When the oracle copies the reference into a block it cannot finish.</param>
     /// <param name="sampling">Further references sampled from the model (null: the greedy reference only, the paper's labels).</param>
-    /// <param name="rollout">Decodes with an earlier filter, whose states are labelled too and whose agreeing answers join the references (null: none).</param>
     public OracleLabels(BlockDecoder decoder, DecodeOptions baseline, OracleStallGuard stallGuard, bool recordReference = false,
-        ReferenceSampling? sampling = null, FilterRollout? rollout = null)
+        ReferenceSampling? sampling = null)
     {
-        this.rollout = rollout;
         this.decoder = decoder;
         this.recordReference = recordReference;
         this.stallGuard = stallGuard;
@@ -57,16 +54,13 @@ public sealed class OracleLabels
     }
 
     /// <summary>The trajectories a recorder with these settings writes.</summary>
-    public static IReadOnlyList<string> Trajectories(bool recordReference, bool sampled = false, bool rollout = false)
-    {
-        IReadOnlyList<string> decodes = (recordReference, sampled) switch
+    public static IReadOnlyList<string> Trajectories(bool recordReference, bool sampled = false) =>
+        (recordReference, sampled) switch
         {
             (true, true) => [LabelRecord.OracleTrajectory, LabelRecord.ReferenceTrajectory, LabelRecord.SampledTrajectory],
             (true, false) => [LabelRecord.OracleTrajectory, LabelRecord.ReferenceTrajectory],
             _ => [LabelRecord.OracleTrajectory],
         };
-        return rollout ? [.. decodes, LabelRecord.RolloutTrajectory] : decodes;
-    }
 
     /// <summary>The reference decode's settings; the oracle runs with the same (it ignores the schedule).</summary>
     public DecodeOptions Baseline { get; }
@@ -82,12 +76,24 @@ public sealed class OracleLabels
     /// <param name="onReferenceBlock">Called with the batch's row count each time its reference decode finishes a block (the bulk of the time).</param>
     /// <param name="onBatch">Called after each batch's labels are on disk.</param>
     public void Record(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> batches, LabelRecordFile file,
-        Action<int>? onReferenceBlock = null, Action<RecordedBatch>? onBatch = null, CancellationToken cancel = default)
+        Action<int>? onReferenceBlock = null, Action<RecordedBatch>? onBatch = null, CancellationToken cancel = default) =>
+        RecordPending(batches, file, batch => RecordBatch(batch.Select(i => prompts[i]).ToArray(), onReferenceBlock, cancel), onBatch, cancel);
+
+    /// <summary>
+    /// <see cref="Record"/> for a later round: every batch with a prompt missing from <paramref name="file"/> is decoded
+    /// with <paramref name="rollout"/>'s filter, against the references <paramref name="labelled"/> (by prompt) holds.
+    /// </summary>
+    public void RecordRollouts(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> batches, LabelRecordFile file, IReadOnlyList<PromptLabels> labelled,
+        FilterRollout rollout, Action<RecordedBatch>? onBatch = null, CancellationToken cancel = default) =>
+        RecordPending(batches, file, batch => RolloutBatch(batch.Select(i => prompts[i]).ToArray(), batch.Select(i => labelled[i]).ToArray(), rollout, cancel), onBatch, cancel);
+
+    private static void RecordPending(IReadOnlyList<int[]> batches, LabelRecordFile file, Func<int[], IReadOnlyList<PromptLabels>> recordBatch,
+        Action<RecordedBatch>? onBatch, CancellationToken cancel)
     {
         foreach (var batch in Pending(batches, file))
         {
             cancel.ThrowIfCancellationRequested();
-            var labels = RecordBatch(batch.Select(i => prompts[i]).ToArray(), onReferenceBlock, cancel);
+            var labels = recordBatch(batch);
             var missing = new List<PromptLabels>();
             for (int r = 0; r < batch.Length; r++)
             {
@@ -127,49 +133,16 @@ public sealed class OracleLabels
                 sampledSteps.AddRange(steps.Where(s => s.Row == r).Select(s => (answer, s)));
             }
         }
-        var rolloutSteps = new List<(long[] Answer, StepTrace Step)>();
-        foreach (double threshold in rollout?.Thresholds ?? [])
-        {
-            // The filter's own states (many tokens committed at once), which the baseline's one-token steps never show.
-            var steps = new List<StepTrace>();
-            var policy = rollout!.Method.At(threshold).CreatePolicy(new PolicyInputs(new LoadedFilter(rollout.Filter, threshold, "")));
-            var decoded = decoder.Decode(batch, rollout.Method.Configure(Baseline), policy, steps.Add, cancel);
-            for (int r = 0; r < batch.Count; r++)
-            {
-                long[] answer = decoded.Rows[r].AnswerIds;
-                if (rollout.Agrees(answer, answers[r]) && !references[r].Any(a => a.AsSpan().SequenceEqual(answer))) references[r].Add(answer);
-                rolloutSteps.AddRange(steps.Where(s => s.Row == r).Select(s => (answer, s)));
-            }
-        }
         double referenceSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
         var oracle = new OraclePolicy(answers, endOfText, stallGuard);
         bool committedAreCorrect = decoder.Model.Config.Family == ModelFamily.Dream;
-        var records = batch.Select(_ => new List<LabelRecord>()).ToArray();
-        var canvases = new Dictionary<(string, int, long[]), long[]>();
-        LabelRecord? Labelled(StepTrace step, string trajectory, long[] own)
-        {
-            // Each decode's committed answer so far, rebuilt from its steps (they arrive in order).
-            var key = (trajectory, step.Row, own);
-            if (!canvases.TryGetValue(key, out var canvas)) canvases[key] = canvas = Enumerable.Repeat(-1L, Baseline.GenLength).ToArray();
-            var record = Record(step, canvas, references[step.Row], endOfText, trajectory, committedAreCorrect);
-            for (int j = 0; j < step.Predictions.Length; j++)
-                if (step.Committed[j]) canvas[step.AnswerOffset + j] = step.CommittedTokens[j];
-            return record;
-        }
-        void Add(StepTrace step, string trajectory, long[] own)
-        {
-            // Past the block after the answer's end every step looks alike (end-of-text everywhere): leave those out.
-            int end = Array.IndexOf(own, endOfText);
-            bool pastEnd = trajectory != LabelRecord.OracleTrajectory && end >= 0 && step.AnswerOffset > end + Baseline.BlockLength;
-            if (Labelled(step, trajectory, own) is { } record && !pastEnd) records[step.Row].Add(record);
-        }
-        var result = decoder.Decode(batch, Baseline, oracle, step => Add(step, LabelRecord.OracleTrajectory, answers[step.Row]), cancel);
+        var labeller = new TrajectoryLabeller(references, batch.Count, endOfText, Baseline, committedAreCorrect);
+        var result = decoder.Decode(batch, Baseline, oracle, step => labeller.Add(step, LabelRecord.OracleTrajectory, answers[step.Row]), cancel);
         double oracleSeconds = clock.Elapsed.TotalSeconds;
-        foreach (var step in referenceSteps) Add(step, LabelRecord.ReferenceTrajectory, answers[step.Row]);
-        foreach (var (answer, step) in sampledSteps) Add(step, LabelRecord.SampledTrajectory, answer);
-        foreach (var (answer, step) in rolloutSteps) Add(step, LabelRecord.RolloutTrajectory, answer);
+        foreach (var step in referenceSteps) labeller.Add(step, LabelRecord.ReferenceTrajectory, answers[step.Row]);
+        foreach (var (answer, step) in sampledSteps) labeller.Add(step, LabelRecord.SampledTrajectory, answer);
 
         var labels = new PromptLabels[batch.Count];
         for (int r = 0; r < batch.Count; r++)
@@ -179,9 +152,37 @@ public sealed class OracleLabels
             if (!Reproduces(result.Rows[r].AnswerIds, answers[r], Baseline.DreamQuirks.StopWhenScheduleSpent ? decoder.Model.Config.MaskTokenId : null))
                 throw new InvalidOperationException($"oracle run of batch row {r} did not reproduce its reference answer");
             labels[r] = new PromptLabels(r, answers[r], reference.Rows[r].Nfe, result.Rows[r].Nfe,
-                referenceSeconds / batch.Count, oracleSeconds / batch.Count, records[r]);
+                referenceSeconds / batch.Count, oracleSeconds / batch.Count, labeller.Records[r]) { Alternatives = references[r].Skip(1).ToArray() };
         }
         return labels;
+    }
+
+    /// <summary>
+    /// One batch of a later round: decodes with the rollout's filter at each τ_f, labelled against the prompts'
+    /// references and the rollout answers that agree with the greedy one; row r's labels carry <c>Prompt = r</c>,
+    /// its rollout steps as records and the decodes' seconds as <see cref="PromptLabels.ReferenceSeconds"/>.
+    /// </summary>
+    public IReadOnlyList<PromptLabels> RolloutBatch(IReadOnlyList<int[]> batch, IReadOnlyList<PromptLabels> labelled, FilterRollout rollout, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var references = labelled.Select(p => new List<long[]> { p.Reference }.Concat(p.Alternatives).ToList()).ToArray();
+        var steps = new List<(long[] Answer, StepTrace Step)>();
+        foreach (double threshold in rollout.Thresholds)
+        {
+            var traced = new List<StepTrace>();
+            var policy = rollout.Method.At(threshold).CreatePolicy(new PolicyInputs(new LoadedFilter(rollout.Filter, threshold, "")));
+            var decoded = decoder.Decode(batch, rollout.Method.Configure(Baseline), policy, traced.Add, cancel);
+            for (int r = 0; r < batch.Count; r++)
+            {
+                long[] answer = decoded.Rows[r].AnswerIds;
+                if (rollout.Agrees(answer, labelled[r].Reference) && !references[r].Any(a => a.AsSpan().SequenceEqual(answer))) references[r].Add(answer);
+                steps.AddRange(traced.Where(s => s.Row == r).Select(s => (answer, s)));
+            }
+        }
+        var labeller = new TrajectoryLabeller(references, batch.Count, decoder.Model.Config.EosTokenId, Baseline, decoder.Model.Config.Family == ModelFamily.Dream);
+        foreach (var (answer, step) in steps) labeller.Add(step, LabelRecord.RolloutTrajectory, answer);
+        double seconds = clock.Elapsed.TotalSeconds / batch.Count;
+        return labelled.Select((p, r) => new PromptLabels(r, p.Reference, p.BaselineNfe, p.OracleNfe, seconds, 0, labeller.Records[r])).ToArray();
     }
 
     private static bool Reproduces(long[] answer, long[] reference, long? mask)
@@ -238,9 +239,35 @@ public sealed class OracleLabels
 public sealed record ReferenceSampling(int Count, double Temperature, Func<long[], long[], bool> Agrees);
 
 /// <summary>
-/// Decodes of every prompt with an earlier <see cref="Filter"/> at each of <see cref="Thresholds"/> (method
-/// <see cref="Method"/>) for <see cref="OracleLabels"/>: their steps are labelled like the others' (the states a filter
-/// decode reaches, where a wrong commit shows), and their answers that <see cref="Agrees"/> says agree with the greedy
-/// reference join the references (more right wordings). The filter is borrowed, not disposed.
+/// Turns the traced steps of a batch's decodes into label records (<see cref="OracleLabels.Record(StepTrace, long[], IReadOnlyList{long[]}, long, string, bool)"/>),
+/// rebuilding each decode's committed answer from its steps, which arrive in order.
+/// </summary>
+internal sealed class TrajectoryLabeller(IReadOnlyList<List<long[]>> references, int rows, long endOfText, DecodeOptions baseline, bool committedAreCorrect)
+{
+    private readonly Dictionary<(string, int, long[]), long[]> canvases = [];
+
+    public List<LabelRecord>[] Records { get; } = Enumerable.Range(0, rows).Select(_ => new List<LabelRecord>()).ToArray();
+
+    /// <param name="own">The answer the step's decode ended with (one canvas per decode).</param>
+    public void Add(StepTrace step, string trajectory, long[] own)
+    {
+        var key = (trajectory, step.Row, own);
+        if (!canvases.TryGetValue(key, out var canvas)) canvases[key] = canvas = Enumerable.Repeat(-1L, baseline.GenLength).ToArray();
+        var record = OracleLabels.Record(step, canvas, references[step.Row], endOfText, trajectory, committedAreCorrect);
+        for (int j = 0; j < step.Predictions.Length; j++)
+            if (step.Committed[j]) canvas[step.AnswerOffset + j] = step.CommittedTokens[j];
+        // Past the block after the answer's end every step looks alike (end-of-text everywhere): leave those out.
+        int end = Array.IndexOf(own, endOfText);
+        bool pastEnd = trajectory != LabelRecord.OracleTrajectory && end >= 0 && step.AnswerOffset > end + baseline.BlockLength;
+        if (record is not null && !pastEnd) Records[step.Row].Add(record);
+    }
+}
+
+/// <summary>
+/// A later round's decodes for <see cref="OracleLabels.RolloutBatch"/>: every prompt decoded with the previous round's
+/// <see cref="Filter"/> at each of <see cref="Thresholds"/> (method <see cref="Method"/>). Their steps are the states a
+/// filter decode reaches, where a wrong commit shows, which the baseline's one-token steps never visit; their answers
+/// that <see cref="Agrees"/> says agree with the greedy reference join the references (more right wordings). The filter
+/// is borrowed, not disposed.
 /// </summary>
 public sealed record FilterRollout(ICommitFilter Filter, DecodingMethod Method, IReadOnlyList<double> Thresholds, Func<long[], long[], bool> Agrees);

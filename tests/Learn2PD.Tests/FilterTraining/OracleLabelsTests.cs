@@ -124,7 +124,7 @@ public sealed class OracleLabelsTests
     }
 
     [SkippableFact]
-    public void RecordBatch_WithARollout_LabelsTheFilterDecodesStates_AgainstTheReferencesItsAnswerJoins()
+    public void RolloutBatch_LabelsTheFilterDecodesStates_AgainstTheReferencesItsAnswerJoins()
     {
         var prompts = FilterTrainingFixtures.GoldenPrompts();
         var decoder = new BlockDecoder(FilterTrainingFixtures.GoldenTinyModel());
@@ -135,27 +135,30 @@ public sealed class OracleLabelsTests
         var rolloutAnswers = decoder.Decode(prompts, l2p.Configure(baseline),
             l2p.At(0.5).CreatePolicy(new PolicyInputs(new Learn2PD.Core.Filter.LoadedFilter(acceptAll, 0.5, "")))).Rows.Select(r => r.AnswerIds).ToArray();
 
-        PromptLabels[] Labels(bool agrees) => new OracleLabels(decoder, baseline, OracleStallGuard.UnchangedPredictions, recordReference: false, sampling: null,
-            new FilterRollout(acceptAll, l2p, [0.5], (_, _) => agrees)).RecordBatch(prompts).ToArray();
+        var recorder = new OracleLabels(decoder, baseline, OracleStallGuard.UnchangedPredictions);
+        var first = recorder.RecordBatch(prompts);
+        PromptLabels[] Labels(bool agrees) => recorder.RolloutBatch(prompts, first, new FilterRollout(acceptAll, l2p, [0.5], (_, _) => agrees)).ToArray();
 
         var joined = Labels(agrees: true);
         var apart = Labels(agrees: false);
         for (int r = 0; r < prompts.Count; r++)
         {
             // Its answer joined the references: every prediction of both one-step blocks is right.
-            var rollout = joined[r].Records.Where(x => x.Trajectory == LabelRecord.RolloutTrajectory).ToArray();
+            Assert.Equal(first[r].Reference, joined[r].Reference);
+            Assert.All(joined[r].Records, x => Assert.Equal(LabelRecord.RolloutTrajectory, x.Trajectory));
+            var rollout = joined[r].Records;
             Assert.Equal([0, 1], rollout.Select(x => x.Block));
             Assert.All(rollout, x => Assert.All(x.Correct, Assert.True));
 
             // Against the greedy reference alone, a prediction is right where it equals the reference, and the
             // second block is recorded only when the first one's commits left the reference reachable.
-            var against = apart[r].Records.Where(x => x.Trajectory == LabelRecord.RolloutTrajectory).ToArray();
+            var against = apart[r].Records;
             var reference = apart[r].Reference;
             Assert.Equal(Enumerable.Range(0, BlockLength).Select(j => rolloutAnswers[r][j] == reference[j]), against[0].Correct);
             bool reachable = rolloutAnswers[r].AsSpan(0, BlockLength).SequenceEqual(reference.AsSpan(0, BlockLength));
-            Assert.Equal(reachable ? 2 : 1, against.Length);
+            Assert.Equal(reachable ? 2 : 1, against.Count);
         }
-        Assert.Contains(apart, p => p.Records.Where(x => x.Trajectory == LabelRecord.RolloutTrajectory).Any(x => x.Correct.Contains(false)));
+        Assert.Contains(apart, p => p.Records.Any(x => x.Correct.Contains(false)));
     }
 
     /// <summary>A filter whose every logit is large: l2p commits every masked position at once.</summary>

@@ -178,21 +178,42 @@ public sealed class TrainFilterPipelineTests : IDisposable
     }
 
     [Fact]
-    public void Run_WithARolloutFilter_RecordsItsDecodesSteps_AndNeverReusesLabelsOfAnotherRollout()
+    public void Run_WithTwoRounds_LearnsFromTheFirstFiltersDecodes_AndResumesThemFromTheirOwnFile()
     {
-        var first = TrainFilterPipeline.Run(Settings(), SilentProgress.Instance, TextWriter.Null);
-        var rollout = Settings("second.safetensors") with { RolloutFilterPath = first.FilterPath, RolloutThresholds = [0.5] };
+        var settings = Settings() with { References = 2, Rounds = 2, RolloutThresholds = [0.5] };
 
-        TrainFilterPipeline.Run(rollout, SilentProgress.Instance, TextWriter.Null);
+        var report = TrainFilterPipeline.Run(settings, SilentProgress.Instance, TextWriter.Null);
 
-        var (header, prompts) = LabelRecordFile.Read(temp.File("second.labels.jsonl"));
-        Assert.Contains(LabelRecord.RolloutTrajectory, header.Trajectories);
-        Assert.Equal([0.5], header.RolloutThresholds);
-        Assert.All(prompts, p => Assert.Contains(p.Records, r => r.Trajectory == LabelRecord.RolloutTrajectory));
-        var other = Assert.Throws<Learn2PdException>(() => TrainFilterPipeline.Run(rollout with { RolloutThresholds = [0.3] }, SilentProgress.Instance, TextWriter.Null));
-        Assert.Contains("rollout filter", other.Message);
-        var missing = Assert.Throws<Learn2PdException>(() => TrainFilterPipeline.Run(rollout with { RolloutFilterPath = temp.File("none.safetensors") }, SilentProgress.Instance, TextWriter.Null));
-        Assert.Contains("--rollout-filter", missing.Message);
+        var (header, prompts) = LabelRecordFile.Read(settings.RoundLabelsFile(2));
+        Assert.Equal([LabelRecord.RolloutTrajectory], header.Trajectories);
+        Assert.Equal(ModelFingerprint.OfFile(settings.RoundFilterFile(2)), header.RolloutFilter);
+        Assert.Equal(4, prompts.Count);
+        Assert.All(prompts, p => Assert.NotEmpty(p.Records));
+        Assert.Contains(LabelRecord.RolloutTrajectory, report.Sidecar.TrainingData.Trajectories);
+        Assert.Equal(2, report.Sidecar.Fit.Rounds);
+        // The first round's labels keep the sampled references that agreed, for the later rounds to label against.
+        var first = LabelRecordFile.Read(settings.LabelsFile).Prompts;
+        Assert.All(first.Where(p => p.Alternatives.Count > 0), p => Assert.All(p.Alternatives, a => Assert.Equal(p.Reference.Length, a.Length)));
+
+        // The fits are deterministic, so a rerun finds the same round-1 filter and reuses the round-2 labels.
+        long roundLabels = new FileInfo(settings.RoundLabelsFile(2)).Length;
+        var log = new StringWriter();
+        var rerun = TrainFilterPipeline.Run(settings with { OutPath = temp.File("again.safetensors"), LabelsPath = settings.LabelsFile }, SilentProgress.Instance, log);
+        Assert.Equal(File.ReadAllBytes(report.FilterPath), File.ReadAllBytes(rerun.FilterPath));
+        Assert.Contains($"{settings.RoundLabelsFile(2)}: 4 of 4 prompts already recorded, reusing them", log.ToString());
+        Assert.Equal(roundLabels, new FileInfo(settings.RoundLabelsFile(2)).Length);
+    }
+
+    [Theory]
+    [InlineData(FilterKind.Learn2Pd, null, "--kind position")]
+    [InlineData(FilterKind.Position, "0/2", "--shard")]
+    public void Run_MoreRoundsWhereTheyCannotApply_AreRefusedBeforeAnyWork(FilterKind kind, string? shard, string named)
+    {
+        var settings = Settings() with { Kind = kind, Rounds = 2, Shard = shard is null ? null : Learn2PD.Core.Shard.Parse(shard) };
+
+        var error = Assert.Throws<Learn2PdException>(() => settings.Validate());
+
+        Assert.Contains(named, error.Message);
     }
 
     [Fact]
