@@ -21,7 +21,7 @@ public static class ThresholdCalibration
     /// list is also the τ_f grid of <c>eval --sweep</c> (the sidecar's sweep_thresholds). Each τ_f costs
     /// one filter decode of every validation prompt (a few forwards with end-of-text prediction).
     /// </summary>
-    public static IReadOnlyList<double> DefaultThresholds { get; } = [0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99];
+    public static IReadOnlyList<double> DefaultThresholds { get; } = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99];
 
     /// <param name="references">Reference answer ids by prompt index, for every prompt in <paramref name="batches"/>.</param>
     /// <param name="onBatch">Called after each decoded batch with τ_f and the batch's row count.</param>

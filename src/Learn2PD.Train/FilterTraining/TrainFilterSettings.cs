@@ -46,7 +46,7 @@ public sealed record TrainFilterSettings
     /// </summary>
     public int Rounds { get; init; } = 1;
     public IReadOnlyList<double> RolloutThresholds { get; init; } = DefaultRolloutThresholds;
-    public static IReadOnlyList<double> DefaultRolloutThresholds { get; } = [0.3, 0.5, 0.7];
+    public static IReadOnlyList<double> DefaultRolloutThresholds { get; } = [0.2, 0.3, 0.5, 0.7];
 
     /// <summary>Position filters: how many of the <see cref="Core.Filter.PositionFeatures"/> they read.</summary>
     public int Features { get; init; } = Core.Filter.PositionFeatures.Count;

@@ -17,6 +17,8 @@ public static class TrainFilterSummary
         Line(o, $"  prompts        {d.Prompts} ({d.TrainPrompts} train, {d.ValidationPrompts} validation): {d.Source}");
         Line(o, $"  records        {d.TrainRecords:N0} train, {d.ValidationRecords:N0} validation; {d.PositiveRate:P1} of training positions correct");
         Line(o, $"  labels         reference {t.ReferenceSeconds:F1} s ({t.ReferenceSeconds * perPrompt:F2} s/prompt), oracle {t.OracleSeconds:F1} s ({t.OracleSeconds * perPrompt:F2} s/prompt)");
+        if (s.Fit.Rounds > 1)
+            Line(o, $"  rounds         {s.Fit.Rounds} fits; rounds 2 to {s.Fit.Rounds} decoded every prompt with the round before's filter at τ_f {string.Join(", ", s.Fit.RolloutThresholds)} ({t.RoundSeconds:F1} s with their fits)");
         Line(o, $"  fit            {s.Fit.Iterations} iterations in {t.FitSeconds:F1} s, kept iteration {s.Fit.BestIteration} (lowest validation loss); BCE {s.Fit.InitialTrainLoss:F4} → train {s.Fit.TrainLoss:F4}, validation {s.Fit.ValidationLoss:F4}");
         Line(o, $"  calibration    {s.Calibration.Count} τ_f × {d.ValidationPrompts} prompts in {t.CalibrationSeconds:F1} s");
         Line(o, $"  this run       {t.RunSeconds:F1} s");

@@ -226,6 +226,15 @@ public sealed class TrainFilterPipelineTests : IDisposable
     }
 
     [Fact]
+    public void Command_RolloutThresholdsWithoutRounds_IsAUserError()
+    {
+        int exit = TrainFilterCommand.Create().Parse(["--model", model, "--out", temp.File("filter.safetensors"), "--rollout-thresholds", "0.5"]).Invoke();
+
+        Assert.Equal(CommandAction.UserError, exit);
+        Assert.Equal(["model"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Run_AnEmptyDataFile_FailsBeforeAnyWork()
     {
         string data = temp.File("empty.jsonl");
