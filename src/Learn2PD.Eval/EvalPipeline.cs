@@ -161,9 +161,13 @@ public static class EvalPipeline
         var comparisons = FilterComparison.Compute(frontiers);
         string metricName = metric == EvalMetric.Strict ? "strict-match" : "flexible-extract";
         bool filtered = methods.Any(m => m.NeedsFilter);
+        // Resumed records keep the timings of the run that made them; say so when that ran at other thread counts.
+        var threadCounts = all.Select(r => r.Threads ?? threads).Append(threads).Distinct().Order().ToArray();
+        string threadText = threadCounts.Length == 1 ? $"{threads} thread(s)"
+            : $"{threads} thread(s), some timings resumed from runs at {string.Join(" and ", threadCounts.Where(t => t != threads))}";
         string caption = string.Create(CultureInfo.InvariantCulture,
             $"Model {Path.GetFileName(settings.Model.TrimEnd(Path.DirectorySeparatorChar))}, data {settings.Data}, {settings.Shots}-shot, " +
-            $"block {settings.BlockLength}{(filtered ? $", τ_f {settings.AcceptThreshold}" : "")}, {settings.Device} {settings.DType}, {threads} thread(s), batch 1" +
+            $"block {settings.BlockLength}{(filtered ? $", τ_f {settings.AcceptThreshold}" : "")}, {settings.Device} {settings.DType}, {threadText}, batch 1" +
             $"{(settings.Shard is { } shard ? $", shard {shard}" : "")}.");
         string markdown = EvalReport.Markdown(results, aups, frontiers, comparisons, metricName, caption);
         var run = new EvalRunSettings(methods.Select(m => m.Id).ToArray(), lengths.Select(l => l.GenLength).ToArray(), lengths.Select(l => l.Limit).ToArray(), metric, threads);

@@ -134,6 +134,7 @@ public sealed class EvalRunner
             PromptHash = sample.PromptHash,
             Nfe = row.Nfe,
             LatencyMs = result.Elapsed.TotalMilliseconds,
+            Threads = TorchSharp.torch.get_num_threads(),
             GeneratedTokens = row.AnswerIds.Length,
             TextTokens = row.AnswerIds.Count(id => id != endOfText),
             Reference = sample.Scoring == Scoring.Gsm ? GsmScorer.ReferenceAnswer(sample.Reference) : sample.Reference.Trim(),

@@ -18,6 +18,8 @@ public sealed record SampleRecord
     public required int Nfe { get; init; }
     /// <summary>Wall time of the decode call (batch of one), tokenization and scoring excluded.</summary>
     public required double LatencyMs { get; init; }
+    /// <summary>libtorch's CPU threads when it ran (null in files written before it was recorded): a resumed run's timings may mix counts.</summary>
+    public int? Threads { get; init; }
     /// <summary>Answer positions the decoder committed: gen_length, or less after an end-of-text cut.</summary>
     public required int GeneratedTokens { get; init; }
     /// <summary>Committed answer tokens other than end-of-text: what tokens/s counts.</summary>

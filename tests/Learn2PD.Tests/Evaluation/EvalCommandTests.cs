@@ -147,6 +147,20 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void Eval_ResumedAtAnotherThreadCount_SaysItsTimingsMixThem()
+    {
+        string outDir = _dir.File("run");
+        string[] args = ["--methods", "eotp", "--gen-length", "32", "--limit", "1", "--out", outDir];
+        Assert.Equal(0, Eval([.. args, "--threads", "1"]).ExitCode);
+        Assert.All(ResultStore.Read(Path.Combine(outDir, ResultStore.FileName)).Records, r => Assert.Equal(1, r.Threads));
+        Assert.Contains("1 thread(s), batch 1", File.ReadAllText(Path.Combine(outDir, "results.md")));
+
+        Assert.Equal(0, Eval([.. args, "--threads", "2"]).ExitCode);
+
+        Assert.Contains("2 thread(s), some timings resumed from runs at 1, batch 1", File.ReadAllText(Path.Combine(outDir, "results.md")));
+    }
+
+    [Fact]
     public void Eval_GenericPromptAnswerData_IsScoredByExactMatch()
     {
         string data = _dir.File("data.jsonl");
