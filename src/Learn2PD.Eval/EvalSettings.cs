@@ -43,9 +43,9 @@ public sealed record EvalSettings
 
     public static EvalSettings? FromJson(JsonNode node) => node.Deserialize<EvalSettings>(SampleRecord.Json);
 
-    /// <summary>Whether <paramref name="stored"/> differs from these settings in the filter alone (its file, contents or default τ_f).</summary>
+    /// <summary>Whether <paramref name="stored"/> differs from these settings in nothing but the filter (its file, contents or default τ_f).</summary>
     public bool DiffersOnlyInFilter(EvalSettings stored) =>
-        Differences(stored).Count > 0 && Differences(stored with { Filter = Filter, FilterFingerprint = FilterFingerprint, AcceptThreshold = AcceptThreshold }).Count == 0;
+        Differences(stored with { Filter = Filter, FilterFingerprint = FilterFingerprint, AcceptThreshold = AcceptThreshold }).Count == 0;
 
     /// <summary>"field: stored vs current" for every setting that differs.</summary>
     public IReadOnlyList<string> Differences(EvalSettings stored)

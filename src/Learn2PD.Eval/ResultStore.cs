@@ -45,7 +45,7 @@ public sealed class ResultStore : IDisposable
         var loaded = new List<SampleRecord>();
         int dropped = 0;
         if (File.Exists(path) && !fresh) (loaded, dropped) = Load(path, settings);
-        else AtomicFile.WriteAllText(path, settings.ToJson().ToJsonString(SampleRecord.Json) + "\n");
+        else AtomicFile.WriteAllText(path, HeaderLine(settings) + "\n");
 
         var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
         var store = new ResultStore(path, new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n" }, loaded.Count, dropped);
@@ -59,25 +59,28 @@ public sealed class ResultStore : IDisposable
     public void Append(SampleRecord record)
     {
         records[(record.Method, record.GenLength, record.Index)] = record;
-        writer.WriteLine(JsonSerializer.Serialize(record, SampleRecord.Json));
+        writer.WriteLine(RecordLine(record));
         writer.Flush();
     }
 
     public void Dispose() => writer.Dispose();
 
+    private static string HeaderLine(EvalSettings settings) => settings.ToJson().ToJsonString(SampleRecord.Json);
+
+    private static string RecordLine(SampleRecord record) => JsonSerializer.Serialize(record, SampleRecord.Json);
+
     private static (List<SampleRecord> Records, int DroppedForFilter) Load(string path, EvalSettings settings)
     {
         TruncateCutLine(path);
         var (stored, records) = Read(path);
-        if (settings.DiffersOnlyInFilter(stored))
+        var differences = settings.Differences(stored);
+        if (differences.Count > 0 && settings.DiffersOnlyInFilter(stored))
         {
             // A retrained filter: the other methods' decodes never read it. Rewritten whole, so the file never holds both filters' records.
             var kept = records.Where(r => !DecodingMethods.Parse(r.Method).NeedsFilter).ToList();
-            AtomicFile.WriteAllText(path, string.Concat(kept.Select(r => JsonSerializer.Serialize(r, SampleRecord.Json) + "\n")
-                .Prepend(settings.ToJson().ToJsonString(SampleRecord.Json) + "\n")));
+            AtomicFile.WriteAllText(path, string.Concat(kept.Select(RecordLine).Prepend(HeaderLine(settings)).Select(line => line + "\n")));
             return (kept, records.Count - kept.Count);
         }
-        var differences = settings.Differences(stored);
         if (differences.Count > 0)
             throw new Learn2PdException($"{path} holds results of a run with other settings ({string.Join("; ", differences)}); " +
                 "pass --fresh to discard them, or choose another --out");

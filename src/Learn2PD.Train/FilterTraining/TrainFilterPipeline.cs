@@ -166,20 +166,14 @@ public static class TrainFilterPipeline
             Created = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
         };
         sidecar.Save(sidecarPath);
-        FilterFile.Save(filter, settings.OutPath, new Dictionary<string, string>
-        {
-            ["format"] = "pt",
-            ["block_length"] = settings.BlockLength.ToString(CultureInfo.InvariantCulture),
-            ["accept_threshold"] = choice.Point.Threshold.ToString(CultureInfo.InvariantCulture),
-            ["model"] = modelName,
-        });
+        FilterFile.Save(filter, settings.OutPath, FilterMetadata(settings, modelName, choice.Point.Threshold));
 
         return new TrainFilterReport(sidecar, metrics, choice, settings.OutPath, sidecarPath, labelsPath) { Reliability = reliability };
     }
 
     /// <summary>What label recording leaves for the fit: the model and decoder (disposed with it), prompts, split and records.</summary>
     private sealed record LabelRun(Stopwatch Clock, DecodeOptions DecodeOptions, string LabelsPath, PromptSplit Split, LLaDATokenizer Tokenizer,
-        int[][] Prompts, LabelFileHeader Header, IReadOnlyList<int[]> ValidationBatches, BlockDecoder Decoder, IReadOnlyList<PromptLabels> Recorded,
+        int[][] Prompts, LabelFileHeader Header, IReadOnlyList<int[]> ValidationBatches, IReadOnlyList<int[]> Batches, BlockDecoder Decoder, IReadOnlyList<PromptLabels> Recorded,
         string Source, string ModelName) : IDisposable
     {
         public void Dispose() => Decoder.Model.Dispose();
@@ -236,18 +230,14 @@ public static class TrainFilterPipeline
             var trainBatches = PromptBatches.Plan(prompts, split.Train, settings.BatchSize);
             var validationBatches = PromptBatches.Plan(prompts, split.Validation, settings.BatchSize);
             // A shard takes every N-th batch of the one plan, so each prompt keeps the batch (and padding) an unsharded run gives it.
-            IReadOnlyList<int[]> batches = [.. validationBatches, .. trainBatches];
-            if (settings.Shard is { } shard) batches = batches.Where((_, i) => shard.Owns(i)).ToArray();
+            IReadOnlyList<int[]> plan = [.. validationBatches, .. trainBatches], batches = plan;
+            if (settings.Shard is { } shard) batches = plan.Where((_, i) => shard.Owns(i)).ToArray();
             var decoder = new BlockDecoder(model);
 
             IReadOnlyList<PromptLabels> recorded;
-            using (var file = LabelRecordFile.Open(labelsPath, header))
+            var (file, pending) = OpenLabels(labelsPath, header, batches, log);
+            using (file)
             {
-                if (file.DroppedBytes > 0) log.WriteLine($"{labelsPath}: dropped a partial last line ({file.DroppedBytes} bytes) left by an interrupted run");
-                var pending = OracleLabels.Pending(batches, file);
-                int wanted = batches.Sum(b => b.Length);
-                if (file.Recorded.Count > 0)
-                    log.WriteLine($"{labelsPath}: {file.Recorded.Count} of {wanted} prompts already recorded{(pending.Count == 0 ? ", reusing them" : ", resuming")}");
                 if (pending.Count > 0)
                 {
                     // The bar counts reference blocks (the bulk of the time); the oracle runs show in the status.
@@ -262,7 +252,7 @@ public static class TrainFilterPipeline
                 }
                 recorded = settings.Shard is null ? Enumerable.Range(0, prompts.Length).Select(i => file.Recorded[i]).ToArray() : file.Recorded.Values.ToArray();
             }
-            return new LabelRun(clock, decodeOptions, labelsPath, split, tokenizer, prompts, header, validationBatches, decoder, recorded, source, modelName);
+            return new LabelRun(clock, decodeOptions, labelsPath, split, tokenizer, prompts, header, validationBatches, plan, decoder, recorded, source, modelName);
         }
         catch
         {
@@ -280,28 +270,33 @@ public static class TrainFilterPipeline
         IWorkProgress progress, TextWriter log, CancellationToken cancel)
     {
         string filterPath = settings.RoundFilterFile(round), labelsPath = settings.RoundLabelsFile(round);
-        FilterFile.Save(filter, filterPath, new Dictionary<string, string>
-        {
-            ["format"] = "pt",
-            ["block_length"] = settings.BlockLength.ToString(CultureInfo.InvariantCulture),
-            ["model"] = modelName,
-        });
+        FilterFile.Save(filter, filterPath, FilterMetadata(settings, modelName, acceptThreshold: null));
         var header = run.Header with
         {
             Trajectories = [LabelRecord.RolloutTrajectory],
             RolloutFilter = ModelFingerprint.OfFile(filterPath),
             RolloutThresholds = settings.RolloutThresholds,
         };
-        IReadOnlyList<int[]> batches = [.. run.ValidationBatches, .. PromptBatches.Plan(run.Prompts, run.Split.Train, settings.BatchSize)];
-        using var file = LabelRecordFile.Open(labelsPath, header);
-        if (file.DroppedBytes > 0) log.WriteLine($"{labelsPath}: dropped a partial last line ({file.DroppedBytes} bytes) left by an interrupted run");
-        var pending = OracleLabels.Pending(batches, file);
-        if (file.Recorded.Count > 0) log.WriteLine($"{labelsPath}: {file.Recorded.Count} of {run.Prompts.Length} prompts already recorded{(pending.Count == 0 ? ", reusing them" : ", resuming")}");
         var rollout = new FilterRollout(filter, DecodingMethods.Parse("l2p"), settings.RolloutThresholds, SameFinalAnswer(run.Tokenizer));
         var recorder = new OracleLabels(run.Decoder, run.DecodeOptions, OracleStallGuard.UnchangedPredictions);
-        progress.Run($"round {round}", pending.Sum(b => b.Length), bar => recorder.RecordRollouts(run.Prompts, pending, file, labelled, rollout,
-            batch => bar.Advance(batch.Prompts.Count, $"{batch.ReferenceSeconds / batch.Prompts.Count:F2} s/prompt"), cancel));
-        return labelled.Select((p, i) => p with { Records = [.. p.Records, .. file.Recorded[i].Records] }).ToArray();
+        var (file, pending) = OpenLabels(labelsPath, header, run.Batches, log);
+        using (file)
+        {
+            progress.Run($"round {round}", pending.Sum(b => b.Length), bar => recorder.RecordRollouts(run.Prompts, pending, file, labelled, rollout,
+                batch => bar.Advance(batch.Prompts.Count, $"{batch.ReferenceSeconds / batch.Prompts.Count:F2} s/prompt"), cancel));
+            return labelled.Select((p, i) => p with { Records = [.. p.Records, .. file.Recorded[i].Records] }).ToArray();
+        }
+    }
+
+    /// <summary>A label file opened (resumed when its header matches), and the batches with a prompt it lacks; says what it found.</summary>
+    private static (LabelRecordFile File, IReadOnlyList<int[]> Pending) OpenLabels(string path, LabelFileHeader header, IReadOnlyList<int[]> batches, TextWriter log)
+    {
+        var file = LabelRecordFile.Open(path, header);
+        if (file.DroppedBytes > 0) log.WriteLine($"{path}: dropped a partial last line ({file.DroppedBytes} bytes) left by an interrupted run");
+        var pending = OracleLabels.Pending(batches, file);
+        if (file.Recorded.Count > 0)
+            log.WriteLine($"{path}: {file.Recorded.Count} of {batches.Sum(b => b.Length)} prompts already recorded{(pending.Count == 0 ? ", reusing them" : ", resuming")}");
+        return (file, pending);
     }
 
     /// <summary>A fitted filter, its fit's numbers, and its scores on the held-out masked positions.</summary>
@@ -333,6 +328,19 @@ public static class TrainFilterPipeline
         return new Fitted(fit.Filter, fit.InitialTrainLoss, fit.TrainLoss, fit.ValidationLoss, fit.BestIteration, fit.Elapsed,
             train.Count, validation.Count, train.Labels.Count(l => l) / (double)Math.Max(1, train.Count),
             (PositionFilterFit.Probabilities(fit.Filter, validation), validation.Labels, validation.Confidences));
+    }
+
+    /// <summary>The safetensors metadata of a filter this pipeline writes; a later round's filter has no calibrated τ_f.</summary>
+    private static Dictionary<string, string> FilterMetadata(TrainFilterSettings settings, string modelName, double? acceptThreshold)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["block_length"] = settings.BlockLength.ToString(CultureInfo.InvariantCulture),
+        };
+        if (acceptThreshold is { } threshold) metadata["accept_threshold"] = threshold.ToString(CultureInfo.InvariantCulture);
+        metadata["model"] = modelName;
+        return metadata;
     }
 
     private static double? Defined(double value) => double.IsNaN(value) ? null : value;

@@ -79,6 +79,18 @@ public sealed record TrainFilterSettings
         return values.Distinct().Order().ToArray();
     }
 
+    /// <summary>A τ_f list: at least one value, none twice, each between 0 and 1.</summary>
+    private static void CheckThresholds(IReadOnlyList<double> thresholds, string option)
+    {
+        if (thresholds.Count == 0) throw new Learn2PdException($"{option} needs at least one value");
+        if (thresholds.Distinct().Count() != thresholds.Count) throw new Learn2PdException($"{option} lists a value twice");
+        foreach (double t in thresholds)
+        {
+            if (t is <= 0 or >= 1 || double.IsNaN(t))
+                throw new Learn2PdException($"{option}: every τ_f must be between 0 and 1 (got {t.ToString(CultureInfo.InvariantCulture)})");
+        }
+    }
+
     /// <summary>Checks every setting that needs no file or model; returns the baseline decode options.</summary>
     public DecodeOptions Validate()
     {
@@ -96,21 +108,14 @@ public sealed record TrainFilterSettings
         if (Rounds > 1 && Kind == FilterKind.Learn2Pd)
             throw new Learn2PdException("--rounds applies to --kind position (the authors' filter learns from the oracle's steps only)");
         if (Rounds > 1 && Shard is not null) throw new Learn2PdException("--shard records the first round's labels only: leave out --rounds, and pass it to the run that fits on the merged labels");
-        if (RolloutThresholds.Count == 0 || RolloutThresholds.Any(t => t is <= 0 or >= 1 || double.IsNaN(t)))
-            throw new Learn2PdException("--rollout-thresholds: give one or more τ_f between 0 and 1");
+        CheckThresholds(RolloutThresholds, "--rollout-thresholds");
         new FilterFitOptions { Iterations = Iterations, LearningRate = LearningRate, FalseAcceptWeight = EffectiveFalseAcceptWeight, Features = Features }.Validate();
         if (!CalibrationMethod.NeedsFilter) throw new Learn2PdException($"--calibrate-for must be an l2p method (got '{CalibrationMethod.Name}')");
         if (Kind == FilterKind.Learn2Pd && FalseAcceptWeight is not (null or 1))
             throw new Learn2PdException("--false-accept-weight applies to --kind position (the authors' filter keeps their plain BCE)");
         if (ValidationFraction is <= 0 or >= 1 || double.IsNaN(ValidationFraction))
             throw new Learn2PdException($"--validation-fraction must be between 0 and 1 (got {ValidationFraction})");
-        if (Thresholds.Count == 0) throw new Learn2PdException("--thresholds needs at least one value");
-        if (Thresholds.Distinct().Count() != Thresholds.Count) throw new Learn2PdException("--thresholds lists a value twice");
-        foreach (double t in Thresholds)
-        {
-            if (t is <= 0 or >= 1 || double.IsNaN(t))
-                throw new Learn2PdException($"--thresholds: every τ_f must be between 0 and 1 (got {t.ToString(CultureInfo.InvariantCulture)})");
-        }
+        CheckThresholds(Thresholds, "--thresholds");
         if (MinAgreement is <= 0 or > 1 || double.IsNaN(MinAgreement))
             throw new Learn2PdException($"--min-agreement must be in (0, 1] (got {MinAgreement})");
         string labels = LabelsFile;

@@ -137,8 +137,7 @@ public sealed class OracleLabels
 
         clock.Restart();
         var oracle = new OraclePolicy(answers, endOfText, stallGuard);
-        bool committedAreCorrect = decoder.Model.Config.Family == ModelFamily.Dream;
-        var labeller = new TrajectoryLabeller(references, batch.Count, endOfText, Baseline, committedAreCorrect);
+        var labeller = Labeller(references);
         var result = decoder.Decode(batch, Baseline, oracle, step => labeller.Add(step, LabelRecord.OracleTrajectory, answers[step.Row]), cancel);
         double oracleSeconds = clock.Elapsed.TotalSeconds;
         foreach (var step in referenceSteps) labeller.Add(step, LabelRecord.ReferenceTrajectory, answers[step.Row]);
@@ -179,11 +178,15 @@ public sealed class OracleLabels
                 steps.AddRange(traced.Where(s => s.Row == r).Select(s => (answer, s)));
             }
         }
-        var labeller = new TrajectoryLabeller(references, batch.Count, decoder.Model.Config.EosTokenId, Baseline, decoder.Model.Config.Family == ModelFamily.Dream);
+        var labeller = Labeller(references);
         foreach (var (answer, step) in steps) labeller.Add(step, LabelRecord.RolloutTrajectory, answer);
         double seconds = clock.Elapsed.TotalSeconds / batch.Count;
         return labelled.Select((p, r) => new PromptLabels(r, p.Reference, p.BaselineNfe, p.OracleNfe, seconds, 0, labeller.Records[r])).ToArray();
     }
+
+    /// <summary>Labels a batch's steps against <paramref name="references"/> (by row), with this model's end-of-text and its family's rule for committed positions (see the class summary).</summary>
+    private TrajectoryLabeller Labeller(IReadOnlyList<List<long[]>> references) =>
+        new(references, decoder.Model.Config.EosTokenId, Baseline, committedAreCorrect: decoder.Model.Config.Family == ModelFamily.Dream);
 
     private static bool Reproduces(long[] answer, long[] reference, long? mask)
     {
@@ -242,11 +245,12 @@ public sealed record ReferenceSampling(int Count, double Temperature, Func<long[
 /// Turns the traced steps of a batch's decodes into label records (<see cref="OracleLabels.Record(StepTrace, long[], IReadOnlyList{long[]}, long, string, bool)"/>),
 /// rebuilding each decode's committed answer from its steps, which arrive in order.
 /// </summary>
-internal sealed class TrajectoryLabeller(IReadOnlyList<List<long[]>> references, int rows, long endOfText, DecodeOptions baseline, bool committedAreCorrect)
+internal sealed class TrajectoryLabeller(IReadOnlyList<List<long[]>> references, long endOfText, DecodeOptions baseline, bool committedAreCorrect)
 {
     private readonly Dictionary<(string, int, long[]), long[]> canvases = [];
 
-    public List<LabelRecord>[] Records { get; } = Enumerable.Range(0, rows).Select(_ => new List<LabelRecord>()).ToArray();
+    /// <summary>The records of each row, in the order their steps were added.</summary>
+    public List<LabelRecord>[] Records { get; } = references.Select(_ => new List<LabelRecord>()).ToArray();
 
     /// <param name="own">The answer the step's decode ended with (one canvas per decode).</param>
     public void Add(StepTrace step, string trajectory, long[] own)
