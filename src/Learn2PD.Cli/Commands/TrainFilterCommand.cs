@@ -35,7 +35,8 @@ internal static class TrainFilterCommand
         var kind = new Option<FilterKind>("--kind") { Description = "position (a per-position MLP over confidence, top-2 margin, entropy, stability, position and neighbours; works at any block length) or learn2pd (the authors' MLP over the block's 32 confidences)", DefaultValueFactory = _ => FilterKind.Position };
         var oracleOnly = new Option<bool>("--oracle-only") { Description = "Learn from the oracle runs' steps only (the authors' data); by default the reference decodes' own steps are recorded too" };
         var falseAccept = new Option<double?>("--false-accept-weight") { Description = $"--kind position: how much more a wrong prediction's loss weighs than a right one's (default {TrainFilterSettings.DefaultFalseAcceptWeight}: a false accept can cost the answer, a late one costs a forward)" };
-        var features = new Option<int>("--features") { Description = $"--kind position: {Learn2PD.Core.Filter.PositionFeatures.Count} reads every feature, the left context's included; {Learn2PD.Core.Filter.PositionFeatures.FirstCount} the first set (filters fitted before the left-context features)", DefaultValueFactory = _ => Learn2PD.Core.Filter.PositionFeatures.Count };
+        var features = new Option<int>("--features") { Description = $"--kind position: {Learn2PD.Core.Filter.PositionFeatures.Count} reads every feature, the left context's and the block text's included; {Learn2PD.Core.Filter.PositionFeatures.LeftContextCount} leaves out the text features, {Learn2PD.Core.Filter.PositionFeatures.FirstCount} the left context's too (the sets of filters fitted before them)", DefaultValueFactory = _ => Learn2PD.Core.Filter.PositionFeatures.Count };
+        var hidden = new Option<int>("--hidden") { Description = "--kind position: width of the filter's two hidden layers", DefaultValueFactory = _ => Learn2PD.Core.Filter.PositionFilter.DefaultHidden };
         var references = new Option<int>("--references") { Description = "References per prompt for the labels: the greedy baseline answer and up to N-1 answers sampled at --reference-temperature that agree with it; a prediction is right when, with the others it is labelled with, it matches one of them (1: the paper's labels, against the greedy answer only)", DefaultValueFactory = _ => 1 };
         var referenceTemperature = new Option<double>("--reference-temperature") { Description = "Sampling temperature of the further references", DefaultValueFactory = _ => 1.0 };
         var rounds = new Option<int>("--rounds") { Description = "Fits in all: after the first, each round decodes every prompt with the filter just fitted (l2p at each --rollout-thresholds τ_f), labels those decodes' steps too (the states a filter decode reaches; its answers that agree with the greedy one join the references) and fits again on everything. Each round's labels and filter are kept beside --labels", DefaultValueFactory = _ => 1 };
@@ -47,7 +48,7 @@ internal static class TrainFilterCommand
 
         var command = new Command("train-filter", "Record oracle labels from full decodes and fit the Learn2PD filter for a model (CPU or GPU).")
         {
-            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, agreement, kind, oracleOnly, falseAccept, features, references, referenceTemperature, rounds, rolloutThresholds, calibrateFor, shard, seed,
+            data, task, samples, output, labels, blockLength, genLength, batchSize, iterations, lr, validationFraction, thresholds, minAgreement, agreement, kind, oracleOnly, falseAccept, features, hidden, references, referenceTemperature, rounds, rolloutThresholds, calibrateFor, shard, seed,
         };
         command.Subcommands.Add(MergeCommand());
         model.AddTo(command);
@@ -55,6 +56,7 @@ internal static class TrainFilterCommand
         CommandAction.Set(command, (parse, io) =>
         {
             CommandAction.RequireFor(parse, features, parse.GetValue(kind) == FilterKind.Position, "--kind position");
+            CommandAction.RequireFor(parse, hidden, parse.GetValue(kind) == FilterKind.Position, "--kind position");
             CommandAction.RequireFor(parse, referenceTemperature, parse.GetValue(references) > 1, "--references N (N > 1)");
             CommandAction.RequireFor(parse, rolloutThresholds, parse.GetValue(rounds) > 1, "--rounds N (N > 1)");
             var settings = new TrainFilterSettings
@@ -81,6 +83,7 @@ internal static class TrainFilterCommand
                 ReferenceTrajectory = !parse.GetValue(oracleOnly),
                 FalseAcceptWeight = parse.GetValue(falseAccept),
                 Features = parse.GetValue(features),
+                Hidden = parse.GetValue(hidden),
                 References = parse.GetValue(references),
                 ReferenceTemperature = parse.GetValue(referenceTemperature),
                 Rounds = parse.GetValue(rounds),

@@ -14,6 +14,7 @@ public sealed class BlockStep
         Predictions = new long[capacity];
         Confidences = new double[capacity];
         Masked = new bool[capacity];
+        Tokens = new long[capacity];
         SecondConfidences = new double[capacity];
         Entropies = new double[capacity];
         Stable = new int[capacity];
@@ -53,6 +54,8 @@ public sealed class BlockStep
     public double[] Confidences { get; }
     /// <summary>True where the block position is still masked.</summary>
     public bool[] Masked { get; }
+    /// <summary>The canvas before the step: the committed token at each block position, <see cref="Mask"/> where masked.</summary>
+    public long[] Tokens { get; }
     /// <summary>Probability of the runner-up token (0 unless the policy asked for distribution features).</summary>
     public double[] SecondConfidences { get; }
     /// <summary>Entropy of the predictive distribution in nats (0 unless the policy asked for distribution features).</summary>
@@ -107,6 +110,7 @@ public sealed class BlockStep
         Predictions.AsSpan(BlockOffset, n).CopyTo(block.Predictions);
         Confidences.AsSpan(BlockOffset, n).CopyTo(block.Confidences);
         Masked.AsSpan(BlockOffset, n).CopyTo(block.Masked);
+        Tokens.AsSpan(BlockOffset, n).CopyTo(block.Tokens);
         SecondConfidences.AsSpan(BlockOffset, n).CopyTo(block.SecondConfidences);
         Entropies.AsSpan(BlockOffset, n).CopyTo(block.Entropies);
         Stable.AsSpan(BlockOffset, n).CopyTo(block.Stable);

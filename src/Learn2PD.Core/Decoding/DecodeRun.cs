@@ -306,7 +306,8 @@ internal sealed class DecodeRun
         {
             // A prediction's stability counts the earlier steps of this block that predicted the same token.
             s.Stable[j] = step > 0 && s.Predictions[j] == predictions[j] ? s.Stable[j] + 1 : 0;
-            s.Masked[j] = row.Tokens[start + j] == maskId;
+            s.Tokens[j] = row.Tokens[start + j];
+            s.Masked[j] = s.Tokens[j] == maskId;
         }
         predictions[..n].CopyTo(s.Predictions);
         confidences[..n].CopyTo(s.Confidences);

@@ -83,7 +83,7 @@ public static class FilterFile
                 if (!tensors.ContainsKey(key)) throw new Learn2PdException($"{path}: not a position filter (no tensor '{key}')");
             var w1 = tensors["fc1.weight"];
             if (w1.ndim != 2 || !PositionFeatures.IsWidth(w1.shape[1]))
-                throw new Learn2PdException($"{path}: fc1.weight must be [hidden, {PositionFeatures.FirstCount} or {PositionFeatures.Count}], found [{string.Join(", ", w1.shape)}]");
+                throw new Learn2PdException($"{path}: fc1.weight must be [hidden, {PositionFeatures.Widths}], found [{string.Join(", ", w1.shape)}]");
             int hidden = (int)w1.shape[0];
             var filter = new PositionFilter(hidden, (int)w1.shape[1]);
             foreach (var (key, shape) in new[] { ("fc1.bias", new long[] { hidden }), ("fc2.weight", [hidden, hidden]), ("fc2.bias", [hidden]), ("out.weight", [1, hidden]), ("out.bias", [1]) })

@@ -3,7 +3,7 @@ namespace Learn2PD.Core.Filter;
 /// <summary>What one decode step shows about its block, as plain spans (fp32, as label records store them): the same view at decode time and in training.</summary>
 public readonly ref struct StepView(
     int step, ReadOnlySpan<bool> predictsEndOfText, ReadOnlySpan<float> confidences, ReadOnlySpan<float> secondConfidences,
-    ReadOnlySpan<float> entropies, ReadOnlySpan<bool> masked, ReadOnlySpan<int> stable)
+    ReadOnlySpan<float> entropies, ReadOnlySpan<bool> masked, ReadOnlySpan<int> stable, ReadOnlySpan<long> text = default, long endOfText = -1)
 {
     public int Step { get; } = step;
     public int Length => Masked.Length;
@@ -13,26 +13,36 @@ public readonly ref struct StepView(
     public ReadOnlySpan<float> Entropies { get; } = entropies;
     public ReadOnlySpan<bool> Masked { get; } = masked;
     public ReadOnlySpan<int> Stable { get; } = stable;
+    /// <summary>The block's text as it stands: the committed token where committed, the prediction where masked (needed from <see cref="PositionFeatures.LeftContextCount"/> + 1 features on).</summary>
+    public ReadOnlySpan<long> Text { get; } = text;
+    /// <summary>The end-of-text id, for the features that read <see cref="Text"/>.</summary>
+    public long EndOfText { get; } = endOfText;
 }
 
 /// <summary>
 /// The per-position inputs of a <see cref="PositionFilter"/>: the signals the adaptive commit rules since
 /// Learn2PD read (Prophet's top-1/top-2 margin, KLASS's stability, entropy), where the position sits in
 /// its block and how much of its neighbourhood is already committed, and (the last
-/// <see cref="Count"/> − <see cref="FirstCount"/>) how settled the text to its left is: text is written left
+/// <see cref="LeftContextCount"/> − <see cref="FirstCount"/>) how settled the text to its left is: text is written left
 /// to right, so a prediction whose left context is committed or sure is usually final even when the model
 /// spreads its confidence over several right wordings, while one behind an undecided position may belong
-/// to a wording that position will not take. Every feature lies roughly in [0, 1] (or [-1, 1]) and none
-/// depends on the block length, so one filter serves any block length. A filter reads the first
-/// <c>width</c> features, so filters fitted on the first <see cref="FirstCount"/> still load.
+/// to a wording that position will not take. The last four read the block's text (<see cref="StepView.Text"/>)
+/// for the two ways a parallel commit breaks an answer: a token that repeats its neighbour (two positions
+/// predicting the same word for one slot, "7 4 4 = 3", "32 32"), and an end-of-text run that starts too
+/// early ("#### " then end-of-text where the number belongs). Every feature lies roughly in [0, 1] (or
+/// [-1, 1]) and none depends on the block length, so one filter serves any block length. A filter reads
+/// the first <c>width</c> features, so filters fitted on the earlier sets still load.
 /// </summary>
 public static class PositionFeatures
 {
     /// <summary>Every feature.</summary>
-    public const int Count = 24;
+    public const int Count = 28;
 
     /// <summary>The first feature set (position filters fitted before the left-context features).</summary>
     public const int FirstCount = 16;
+
+    /// <summary>The second set: the first and the left context's (position filters fitted before the text features).</summary>
+    public const int LeftContextCount = 24;
 
     /// <summary>Short names, in order (for reports).</summary>
     public static IReadOnlyList<string> Names { get; } =
@@ -40,22 +50,29 @@ public static class PositionFeatures
         "confidence", "margin", "entropy", "log_odds", "stable", "step", "position", "left_committed", "right_committed",
         "block_committed", "predicts_eot", "left_predicts_eot", "left_confidence", "right_confidence", "masked_before", "leftmost_masked",
         "left_min_confidence", "left_mean_confidence", "left_unsure", "left_gap", "left2_confidence", "right2_confidence", "left_margin", "right_margin",
+        "repeats_left", "repeats_right", "eot_run", "eot_ahead",
     ];
 
     /// <summary>Whether a filter can read <paramref name="width"/> features (a feature set this code computes).</summary>
-    public static bool IsWidth(long width) => width is FirstCount or Count;
+    public static bool IsWidth(long width) => width is FirstCount or LeftContextCount or Count;
+
+    /// <summary>The widths a filter can read, for messages ("16, 24 or 28").</summary>
+    public static string Widths => $"{FirstCount}, {LeftContextCount} or {Count}";
 
     /// <summary>Fills <paramref name="features"/> [n, width], row-major, for every position of the block.</summary>
     public static void Compute(StepView v, Span<float> features, int width = Count)
     {
         int n = v.Length;
+        if (width > LeftContextCount && v.Text.Length != n) throw new ArgumentException($"the {width}-feature set reads the block's text", nameof(v));
         int committed = 0, firstMasked = -1;
         for (int j = 0; j < n; j++)
         {
             if (!v.Masked[j]) committed++;
             else if (firstMasked < 0) firstMasked = j;
         }
-        int maskedBefore = 0, unsureBefore = 0, lastCommitted = -1;
+        Span<int> nextEndOfText = stackalloc int[width > LeftContextCount ? n : 0];
+        for (int j = nextEndOfText.Length - 1, next = n; j >= 0; j--) nextEndOfText[j] = next = v.Text[j] == v.EndOfText ? j : next;
+        int maskedBefore = 0, unsureBefore = 0, lastCommitted = -1, eotRun = 0;
         double minBefore = 1, sumBefore = 0;
         for (int j = 0; j < n; j++)
         {
@@ -91,6 +108,15 @@ public static class PositionFeatures
                 f[21] = j < n - 2 ? v.Confidences[j + 2] : 1;
                 f[22] = j > 0 ? v.Confidences[j - 1] - v.SecondConfidences[j - 1] : 1;
                 f[23] = j < n - 1 ? v.Confidences[j + 1] - v.SecondConfidences[j + 1] : 1;
+            }
+            if (width > LeftContextCount)
+            {
+                bool eot = v.Text[j] == v.EndOfText;
+                f[24] = j > 0 && !eot && v.Text[j - 1] == v.Text[j] ? 1 : 0;
+                f[25] = j < n - 1 && !eot && v.Text[j + 1] == v.Text[j] ? 1 : 0;
+                f[26] = eot ? Math.Min(eotRun, 4) / 4f : 0;   // end-of-text positions in a row to its left
+                f[27] = (nextEndOfText[j] - j) / (float)n;    // text before the next end-of-text (n - j: none in the block)
+                eotRun = eot ? eotRun + 1 : 0;
             }
             if (v.Masked[j])
             {

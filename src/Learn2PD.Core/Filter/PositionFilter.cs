@@ -46,14 +46,16 @@ public sealed class PositionFilter : nn.Module<Tensor, Tensor>, ICommitFilter
     {
         int n = step.Length;
         var eot = new bool[n];
+        var text = new long[n];
         var (confidences, second, entropies) = (new float[n], new float[n], new float[n]);
         for (int j = 0; j < n; j++)
         {
             eot[j] = step.Predictions[j] == step.EndOfText;
+            text[j] = step.Masked[j] ? step.Predictions[j] : step.Tokens[j];
             (confidences[j], second[j], entropies[j]) = ((float)step.Confidences[j], (float)step.SecondConfidences[j], (float)step.Entropies[j]);
         }
         var features = new float[n * Features];
-        PositionFeatures.Compute(new StepView(step.Step, eot, confidences, second, entropies, step.Masked.AsSpan(0, n), step.Stable.AsSpan(0, n)), features, Features);
+        PositionFeatures.Compute(new StepView(step.Step, eot, confidences, second, entropies, step.Masked.AsSpan(0, n), step.Stable.AsSpan(0, n), text, step.EndOfText), features, Features);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         return forward(tensor(features, [n, Features])).data<float>().ToArray();

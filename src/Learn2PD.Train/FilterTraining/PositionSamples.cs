@@ -28,8 +28,9 @@ public sealed class PositionSamples : IDisposable
     public long Count => Labels.Length;
 
     /// <summary>The masked positions of records that carry the position features (label files written since version 2).</summary>
+    /// <param name="endOfText">The label file's end-of-text id (what the text features look for).</param>
     /// <param name="width">How many of the <see cref="PositionFeatures"/> to compute.</param>
-    public static PositionSamples From(IEnumerable<LabelRecord> records, int width = PositionFeatures.Count)
+    public static PositionSamples From(IEnumerable<LabelRecord> records, long endOfText, int width = PositionFeatures.Count)
     {
         var features = new List<float>();
         var labels = new List<bool>();
@@ -38,9 +39,11 @@ public sealed class PositionSamples : IDisposable
         {
             if (r.SecondConfidences is null || r.Entropies is null || r.Stable is null || r.PredictsEndOfText is null)
                 throw new Core.Learn2PdException("the label file has no position features (it predates them); record the labels again");
+            if (width > PositionFeatures.LeftContextCount && r.Text is null)
+                throw new Core.Learn2PdException($"the label file has no block text (recorded before the {PositionFeatures.Count}-feature set); record the labels again, or fit with --features {PositionFeatures.LeftContextCount}");
             int n = r.Confidences.Length;
             var block = new float[n * width];
-            PositionFeatures.Compute(new StepView(r.Step, r.PredictsEndOfText, r.Confidences, r.SecondConfidences, r.Entropies, r.Masked, r.Stable), block, width);
+            PositionFeatures.Compute(new StepView(r.Step, r.PredictsEndOfText, r.Confidences, r.SecondConfidences, r.Entropies, r.Masked, r.Stable, r.Text, endOfText), block, width);
             for (int j = 0; j < n; j++)
             {
                 if (!r.Masked[j]) continue;

@@ -47,7 +47,7 @@ public static class TrainFilterPipeline
         //    decodes with the filter fitted in the round before.
         var fitOptions = new FilterFitOptions
         {
-            Iterations = settings.Iterations, LearningRate = settings.LearningRate, Seed = settings.Seed, FalseAcceptWeight = settings.EffectiveFalseAcceptWeight, Features = settings.Features,
+            Iterations = settings.Iterations, LearningRate = settings.LearningRate, Seed = settings.Seed, FalseAcceptWeight = settings.EffectiveFalseAcceptWeight, Features = settings.Features, Hidden = settings.Hidden,
         };
         Fitted Fit(IReadOnlyList<PromptLabels> labelled, string name) => progress.Run(name, settings.Iterations, bar =>
         {
@@ -59,7 +59,7 @@ public static class TrainFilterPipeline
             }
             return settings.Kind == FilterKind.Learn2Pd
                 ? FitLearn2Pd(split, labelled, settings.BlockLength, fitOptions, Report, cancel)
-                : FitPosition(split, labelled, fitOptions, Report, cancel);
+                : FitPosition(split, labelled, header.EndOfText, fitOptions, Report, cancel);
         });
         var roundClock = Stopwatch.StartNew();
         for (int round = 2; round <= settings.Rounds; round++)
@@ -319,11 +319,11 @@ public static class TrainFilterPipeline
     }
 
     /// <summary>The per-position filter: every masked position of every recorded trajectory.</summary>
-    private static Fitted FitPosition(PromptSplit split, IReadOnlyList<PromptLabels> recorded, FilterFitOptions options,
+    private static Fitted FitPosition(PromptSplit split, IReadOnlyList<PromptLabels> recorded, long endOfText, FilterFitOptions options,
         Action<FitProgress> report, CancellationToken cancel)
     {
-        using var train = PositionSamples.From(split.Train.SelectMany(i => recorded[i].Records), options.Features);
-        using var validation = PositionSamples.From(split.Validation.SelectMany(i => recorded[i].Records), options.Features);
+        using var train = PositionSamples.From(split.Train.SelectMany(i => recorded[i].Records), endOfText, options.Features);
+        using var validation = PositionSamples.From(split.Validation.SelectMany(i => recorded[i].Records), endOfText, options.Features);
         var fit = PositionFilterFit.Run(train, validation, options, report, cancel);
         return new Fitted(fit.Filter, fit.InitialTrainLoss, fit.TrainLoss, fit.ValidationLoss, fit.BestIteration, fit.Elapsed,
             train.Count, validation.Count, train.Labels.Count(l => l) / (double)Math.Max(1, train.Count),

@@ -50,6 +50,8 @@ public sealed record TrainFilterSettings
 
     /// <summary>Position filters: how many of the <see cref="Core.Filter.PositionFeatures"/> they read.</summary>
     public int Features { get; init; } = Core.Filter.PositionFeatures.Count;
+    /// <summary>Position filters: the width of their hidden layers.</summary>
+    public int Hidden { get; init; } = Core.Filter.PositionFilter.DefaultHidden;
 
     /// <summary>The weight the fit uses: the authors' filter keeps their plain BCE.</summary>
     public double EffectiveFalseAcceptWeight => FalseAcceptWeight ?? (Kind == FilterKind.Position ? DefaultFalseAcceptWeight : 1);
@@ -109,7 +111,7 @@ public sealed record TrainFilterSettings
             throw new Learn2PdException("--rounds applies to --kind position (the authors' filter learns from the oracle's steps only)");
         if (Rounds > 1 && Shard is not null) throw new Learn2PdException("--shard records the first round's labels only: leave out --rounds, and pass it to the run that fits on the merged labels");
         CheckThresholds(RolloutThresholds, "--rollout-thresholds");
-        new FilterFitOptions { Iterations = Iterations, LearningRate = LearningRate, FalseAcceptWeight = EffectiveFalseAcceptWeight, Features = Features }.Validate();
+        new FilterFitOptions { Iterations = Iterations, LearningRate = LearningRate, FalseAcceptWeight = EffectiveFalseAcceptWeight, Features = Features, Hidden = Hidden }.Validate();
         if (!CalibrationMethod.NeedsFilter) throw new Learn2PdException($"--calibrate-for must be an l2p method (got '{CalibrationMethod.Name}')");
         if (Kind == FilterKind.Learn2Pd && FalseAcceptWeight is not (null or 1))
             throw new Learn2PdException("--false-accept-weight applies to --kind position (the authors' filter keeps their plain BCE)");

@@ -15,6 +15,8 @@ public sealed record LabelRecord(int Block, int Step, float[] Confidences, bool[
     public float[]? Entropies { get; init; }
     public int[]? Stable { get; init; }
     public bool[]? PredictsEndOfText { get; init; }
+    /// <summary>The block's text before the step: committed tokens, predictions where masked (label files recorded since the text features).</summary>
+    public long[]? Text { get; init; }
 
     /// <summary>The oracle's steps: it commits every correct prediction at once.</summary>
     public const string OracleTrajectory = "oracle";

@@ -237,6 +237,12 @@ public sealed class LabelRecordFile : IDisposable
                     w.WriteEndArray();
                 }
                 if (r.PredictsEndOfText is { } eot) w.WriteString("eot", Bits(eot));
+                if (r.Text is { } text)
+                {
+                    w.WriteStartArray("text");
+                    foreach (long id in text) w.WriteNumberValue(id);
+                    w.WriteEndArray();
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -266,6 +272,7 @@ public sealed class LabelRecordFile : IDisposable
                     Entropies = Floats(r, "entropy", blockLength, where),
                     Stable = r.TryGetProperty("stable", out var st) ? Width(st.EnumerateArray().Select(e => e.GetInt32()).ToArray(), blockLength, where) : null,
                     PredictsEndOfText = r.TryGetProperty("eot", out var e) ? Width(Bits(e.GetString()!, where), blockLength, where) : null,
+                    Text = r.TryGetProperty("text", out var tx) ? Width(tx.EnumerateArray().Select(i => i.GetInt64()).ToArray(), blockLength, where) : null,
                 });
             }
             return new PromptLabels(

@@ -9,10 +9,14 @@ namespace Learn2PD.Tests.Filter;
 /// <summary>What a per-position filter reads about each block position, on hand-built steps.</summary>
 public sealed class PositionFeaturesTests
 {
-    private static float[] Compute(int step, bool[] eot, float[] confidence, float[] second, float[] entropy, string masked, int[] stable)
+    private const long EndOfText = 0;
+
+    /// <param name="text">The block's text (default: end-of-text where <paramref name="eot"/> says, distinct words elsewhere).</param>
+    private static float[] Compute(int step, bool[] eot, float[] confidence, float[] second, float[] entropy, string masked, int[] stable, long[]? text = null)
     {
+        text ??= eot.Select((e, j) => e ? EndOfText : 100L + j).ToArray();
         var features = new float[masked.Length * PositionFeatures.Count];
-        PositionFeatures.Compute(new StepView(step, eot, confidence, second, entropy, masked.Select(c => c == 'm').ToArray(), stable), features);
+        PositionFeatures.Compute(new StepView(step, eot, confidence, second, entropy, masked.Select(c => c == 'm').ToArray(), stable, text, EndOfText), features);
         return features;
     }
 
@@ -43,6 +47,41 @@ public sealed class PositionFeaturesTests
         Assert.Equal((1f, 0f), (Feature(f, 1, "leftmost_masked"), Feature(f, 2, "leftmost_masked")));
         Assert.Equal(0.25f, Feature(f, 2, "masked_before"));      // position 1
         Assert.True(Feature(f, 0, "log_odds") > 0 && Feature(f, 1, "log_odds") < Feature(f, 0, "log_odds"));
+    }
+
+    [Fact]
+    public void TextFeatures_MarkRepeatedWords_AndTheEndOfTextRun()
+    {
+        // " 7 4 4 = 3 ####" then end-of-text: the repeated 4 is one slot written twice, the run starts after ####.
+        long[] text = [7, 4, 4, 12, 3, 50, EndOfText, EndOfText, EndOfText];
+        var eot = text.Select(t => t == EndOfText).ToArray();
+        int n = text.Length;
+        var f = Compute(1, eot, Enumerable.Repeat(0.5f, n).ToArray(), new float[n], new float[n], "mmmmmmm.m", new int[n], text);
+
+        Assert.Equal((0f, 1f), (Feature(f, 1, "repeats_left"), Feature(f, 1, "repeats_right")));
+        Assert.Equal((1f, 0f), (Feature(f, 2, "repeats_left"), Feature(f, 2, "repeats_right")));
+        Assert.Equal(0f, Feature(f, 7, "repeats_left"));                       // end-of-text runs repeat by nature
+        Assert.Equal([0f, 0f, 0.25f, 0.5f], new[] { 5, 6, 7, 8 }.Select(j => Feature(f, j, "eot_run")));
+        Assert.Equal(6f / n, Feature(f, 0, "eot_ahead"), 5);
+        Assert.Equal((1f / n, 0f), (Feature(f, 5, "eot_ahead"), Feature(f, 6, "eot_ahead")));
+    }
+
+    [Fact]
+    public void TextFeatures_EndOfTextAheadIsTheRestOfTheBlock_WhenNoneIsInIt()
+    {
+        var f = Compute(0, new bool[4], [0.5f, 0.5f, 0.5f, 0.5f], new float[4], new float[4], "mmmm", new int[4]);
+        Assert.Equal([1f, 0.75f, 0.5f, 0.25f], Enumerable.Range(0, 4).Select(j => Feature(f, j, "eot_ahead")));
+    }
+
+    [Fact]
+    public void EarlierFeatureSets_NeedNoText_TheFullSetRefusesToGuess()
+    {
+        var masked = new[] { true, true };
+        var view = () => new StepView(0, [false, true], [0.5f, 0.9f], [0.1f, 0.05f], [1f, 0.2f], masked, [0, 0]);
+        var earlier = new float[2 * PositionFeatures.LeftContextCount];
+        PositionFeatures.Compute(view(), earlier, PositionFeatures.LeftContextCount);
+        Assert.Equal(0.5f, earlier[0]);
+        Assert.Throws<ArgumentException>(() => PositionFeatures.Compute(view(), new float[2 * PositionFeatures.Count]));
     }
 
     [Fact]

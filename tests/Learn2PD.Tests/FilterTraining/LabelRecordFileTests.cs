@@ -11,7 +11,7 @@ public sealed class LabelRecordFileTests
     private static PromptLabels Prompt(int index, float confidence) => new(index, [5, 7, 109, 109], 4, 2, 0.5, 0.05,
     [
         new LabelRecord(0, 0, [confidence, 0.1f, 1e-7f, 1f], [true, false, false, true], [true, true, true, true]),
-        new LabelRecord(0, 1, [0.999999f, 0.25f, 0.3333333f, 1f], [true, true, false, true], [false, true, true, false]),
+        new LabelRecord(0, 1, [0.999999f, 0.25f, 0.3333333f, 1f], [true, true, false, true], [false, true, true, false]) { Text = [5, 7, 109, 0] },
     ]);
 
     [Fact]
@@ -35,6 +35,7 @@ public sealed class LabelRecordFileTests
             Assert.Equal(expected.Records[i].Correct, prompts[0].Records[i].Correct);
             Assert.Equal(expected.Records[i].Masked, prompts[0].Records[i].Masked);
             Assert.Equal((expected.Records[i].Block, expected.Records[i].Step), (prompts[0].Records[i].Block, prompts[0].Records[i].Step));
+            Assert.Equal(expected.Records[i].Text, prompts[0].Records[i].Text);   // null stays null
         }
     }
 

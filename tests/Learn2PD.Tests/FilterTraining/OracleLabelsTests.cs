@@ -62,6 +62,8 @@ public sealed class OracleLabelsTests
                     var correctMasked = Enumerable.Range(0, BlockLength).Where(j => steps[t].Masked[j] && steps[t].Correct[j]).ToArray();
                     bool stalled = committed.Length == steps[t].Masked.Count(m => m) && !committed.SequenceEqual(correctMasked);
                     if (!stalled) Assert.Equal(correctMasked, committed);
+                    // The text a record shows is the canvas: a committed position keeps the prediction it was committed with.
+                    Assert.All(committed, j => Assert.Equal(steps[t].Text![j], steps[t + 1].Text![j]));
                 }
             }
         }

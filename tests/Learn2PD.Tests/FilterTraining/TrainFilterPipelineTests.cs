@@ -66,10 +66,11 @@ public sealed class TrainFilterPipelineTests : IDisposable
     [Fact]
     public void Run_PositionKind_WritesAFilterDecodeLoads_WithDiagnosticsAgainstTheRawConfidence()
     {
-        var report = TrainFilterPipeline.Run(Settings(), SilentProgress.Instance, TextWriter.Null);
+        var report = TrainFilterPipeline.Run(Settings() with { Hidden = 8 }, SilentProgress.Instance, TextWriter.Null);
 
         using var loaded = FilterLoader.Load(report.FilterPath, acceptThreshold: null, blockLength: 16);
-        Assert.IsType<PositionFilter>(loaded.Filter);
+        var filter = Assert.IsType<PositionFilter>(loaded.Filter);
+        Assert.Equal((8, PositionFeatures.Count), (filter.Hidden, filter.Features));
         Assert.Equal(report.Sidecar.SuggestedThreshold, loaded.AcceptThreshold);
         var sidecar = FilterSidecar.Load(temp.File("filter.json"));
         Assert.Equal("position", sidecar.Kind);
@@ -220,6 +221,15 @@ public sealed class TrainFilterPipelineTests : IDisposable
     public void Command_ParsesItsOptions_AndReportsBadInputAsAUserError()
     {
         int exit = TrainFilterCommand.Create().Parse(["--model", model, "--out", temp.File("filter.pth"), "--samples", "4"]).Invoke();
+
+        Assert.Equal(CommandAction.UserError, exit);
+        Assert.Equal(["model"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Command_HiddenForTheAuthorsFilter_IsAUserError()
+    {
+        int exit = TrainFilterCommand.Create().Parse(["--model", model, "--out", temp.File("filter.safetensors"), "--kind", "learn2pd", "--hidden", "8"]).Invoke();
 
         Assert.Equal(CommandAction.UserError, exit);
         Assert.Equal(["model"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName));
