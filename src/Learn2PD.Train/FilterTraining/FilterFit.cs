@@ -41,7 +41,7 @@ public sealed record FilterFitOptions
         if (!(FalseAcceptWeight > 0)) throw new Learn2PdException($"--false-accept-weight must be positive (got {FalseAcceptWeight})");
         if (Hidden <= 0) throw new Learn2PdException($"--hidden must be positive (got {Hidden})");
         if (!PositionFeatures.IsWidth(Features))
-            throw new Learn2PdException($"--features must be {PositionFeatures.Widths} (every feature; the earlier sets read by filters fitted before the later ones; got {Features})");
+            throw new Learn2PdException($"--features must be {PositionFeatures.Widths} ({PositionFeatures.Count}: every feature; the others: the sets of filters fitted before the later features; got {Features})");
         return this;
     }
 }
