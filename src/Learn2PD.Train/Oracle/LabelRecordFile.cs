@@ -198,18 +198,11 @@ public sealed class LabelRecordFile : IDisposable
         {
             w.WriteStartObject();
             w.WriteNumber("prompt", prompt.Prompt);
-            w.WriteStartArray("reference");
-            foreach (long id in prompt.Reference) w.WriteNumberValue(id);
-            w.WriteEndArray();
+            WriteIds(w, "reference", prompt.Reference);
             if (prompt.Alternatives.Count > 0)
             {
                 w.WriteStartArray("alternatives");
-                foreach (var alternative in prompt.Alternatives)
-                {
-                    w.WriteStartArray();
-                    foreach (long id in alternative) w.WriteNumberValue(id);
-                    w.WriteEndArray();
-                }
+                foreach (var alternative in prompt.Alternatives) WriteIds(w, null, alternative);
                 w.WriteEndArray();
             }
             w.WriteNumber("baseline_nfe", prompt.BaselineNfe);
@@ -237,12 +230,7 @@ public sealed class LabelRecordFile : IDisposable
                     w.WriteEndArray();
                 }
                 if (r.PredictsEndOfText is { } eot) w.WriteString("eot", Bits(eot));
-                if (r.Text is { } text)
-                {
-                    w.WriteStartArray("text");
-                    foreach (long id in text) w.WriteNumberValue(id);
-                    w.WriteEndArray();
-                }
+                if (r.Text is { } text) WriteIds(w, "text", text);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -272,12 +260,12 @@ public sealed class LabelRecordFile : IDisposable
                     Entropies = Floats(r, "entropy", blockLength, where),
                     Stable = r.TryGetProperty("stable", out var st) ? Width(st.EnumerateArray().Select(e => e.GetInt32()).ToArray(), blockLength, where) : null,
                     PredictsEndOfText = r.TryGetProperty("eot", out var e) ? Width(Bits(e.GetString()!, where), blockLength, where) : null,
-                    Text = r.TryGetProperty("text", out var tx) ? Width(tx.EnumerateArray().Select(i => i.GetInt64()).ToArray(), blockLength, where) : null,
+                    Text = r.TryGetProperty("text", out var tx) ? Width(Ids(tx), blockLength, where) : null,
                 });
             }
             return new PromptLabels(
                 root.GetProperty("prompt").GetInt32(),
-                root.GetProperty("reference").EnumerateArray().Select(e => e.GetInt64()).ToArray(),
+                Ids(root.GetProperty("reference")),
                 root.GetProperty("baseline_nfe").GetInt32(),
                 root.GetProperty("oracle_nfe").GetInt32(),
                 root.GetProperty("reference_seconds").GetDouble(),
@@ -285,7 +273,7 @@ public sealed class LabelRecordFile : IDisposable
                 records)
             {
                 Alternatives = root.TryGetProperty("alternatives", out var alternatives)
-                    ? alternatives.EnumerateArray().Select(a => a.EnumerateArray().Select(e => e.GetInt64()).ToArray()).ToArray()
+                    ? alternatives.EnumerateArray().Select(Ids).ToArray()
                     : [],
             };
         }
@@ -302,6 +290,17 @@ public sealed class LabelRecordFile : IDisposable
         foreach (float v in values) w.WriteNumberValue(v);
         w.WriteEndArray();
     }
+
+    /// <summary>Token ids as a JSON array; <paramref name="name"/> null inside an array.</summary>
+    private static void WriteIds(Utf8JsonWriter w, string? name, long[] ids)
+    {
+        if (name is null) w.WriteStartArray();
+        else w.WriteStartArray(name);
+        foreach (long id in ids) w.WriteNumberValue(id);
+        w.WriteEndArray();
+    }
+
+    private static long[] Ids(JsonElement array) => array.EnumerateArray().Select(e => e.GetInt64()).ToArray();
 
     private static float[]? Floats(JsonElement record, string name, int blockLength, string where) =>
         record.TryGetProperty(name, out var values) ? Width(values.EnumerateArray().Select(c => c.GetSingle()).ToArray(), blockLength, where) : null;
