@@ -117,6 +117,9 @@ public sealed class BlockStep
         return block;
     }
 
+    /// <summary>Whether the policy has accepted any position of the step.</summary>
+    public bool AnyAccepted() => Array.IndexOf(Accepted, true, 0, Length) >= 0;
+
     /// <summary>Number of masked block positions.</summary>
     public int MaskedCount()
     {

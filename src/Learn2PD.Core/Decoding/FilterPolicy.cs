@@ -20,7 +20,7 @@ public enum FilterCombination
 /// top-k (<see cref="FilterCombination"/>). The authors' filter reads the fp32 confidences of all block
 /// positions (for Dream, σ(negative entropy) and 0 at committed ones; a block cut short by end-of-text is
 /// zero-padded and the output sliced back, as in their code); a <see cref="PositionFilter"/> reads
-/// richer per-position features.
+/// richer per-position features, and what it accepts passes <see cref="CommitGuards"/>.
 /// </summary>
 public sealed class FilterPolicy(ICommitFilter filter, double acceptThreshold, FilterCombination combination = FilterCombination.Or) : ICommitPolicy
 {
@@ -33,14 +33,14 @@ public sealed class FilterPolicy(ICommitFilter filter, double acceptThreshold, F
         if (combination == FilterCombination.AcceptedOnly && step.ScheduledCount == 0) return;
         // The filter reads the block's positions only; earlier candidates (a Dream quirk) are never accepted.
         float[] logits = filter.Logits(step.BlockOnly());
-        bool accepted = false;
         for (int j = step.BlockOffset; j < step.Length; j++)
         {
             // The authors' Dream sampler never accepts a position whose prediction is the mask id.
             if (combination == FilterCombination.AcceptedOnly && step.Predictions[j] == step.Mask) continue;
-            if (step.Masked[j] && Sigmoid(logits[j - step.BlockOffset]) > AcceptThreshold) step.Commit[j] = step.Accepted[j] = accepted = true;
+            if (step.Masked[j] && Sigmoid(logits[j - step.BlockOffset]) > AcceptThreshold) step.Commit[j] = step.Accepted[j] = true;
         }
-        if (combination == FilterCombination.Or || !accepted) step.CommitTopK(step.ScheduledCount);
+        if (filter.GuardsCommits) CommitGuards.Apply(step);
+        if (combination == FilterCombination.Or || !step.AnyAccepted()) step.CommitTopK(step.ScheduledCount);
     }
 
     // The reference compares torch.sigmoid of fp32 logits; float arithmetic here keeps that precision.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Learn2PD.Core;
+using Learn2PD.Core.Checkpoints;
 
 namespace Learn2PD.Core.Filter;
 
@@ -73,7 +74,7 @@ public sealed record FilterSidecar
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new Learn2PdException($"{sidecar}: cannot read suggested_threshold ({e.Message}); fix the file or pass --accept-threshold", e);
+            throw new Learn2PdException($"{sidecar}: cannot read suggested_threshold ({SafeTensorsHeader.FirstLine(e.Message)}); fix the file or pass --accept-threshold", e);
         }
     }
 
@@ -94,7 +95,7 @@ public sealed record FilterSidecar
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new Learn2PdException($"{sidecar}: cannot read sweep_thresholds ({e.Message}); fix the file", e);
+            throw new Learn2PdException($"{sidecar}: cannot read sweep_thresholds ({SafeTensorsHeader.FirstLine(e.Message)}); fix the file", e);
         }
     }
 

@@ -18,6 +18,12 @@ public interface ICommitFilter : IDisposable
     /// <summary>Whether it reads the runner-up probabilities and entropies of the step.</summary>
     bool ReadsDistribution { get; }
 
+    /// <summary>
+    /// Whether the policy passes what it accepts through <see cref="CommitGuards"/>: the position filter's decodes
+    /// do (it is fitted on decodes that do, in its later rounds); the authors' filter reproduces their sampler.
+    /// </summary>
+    bool GuardsCommits => false;
+
     /// <summary>One logit per position of the step's block (its <see cref="BlockStep.Length"/> of them).</summary>
     float[] Logits(BlockStep step);
 }

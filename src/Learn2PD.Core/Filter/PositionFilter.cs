@@ -35,6 +35,7 @@ public sealed class PositionFilter : nn.Module<Tensor, Tensor>, ICommitFilter
     public string Kind => KindName;
     public int? BlockLength => null;
     public bool ReadsDistribution => true;
+    public bool GuardsCommits => true;
     public int Hidden => (int)fc1.weight!.shape[0];
     public int Features { get; }
 

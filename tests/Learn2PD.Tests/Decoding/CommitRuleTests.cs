@@ -86,6 +86,47 @@ public sealed class CommitRuleTests
         Assert.Equal(expected, Commits(step));
     }
 
+    /// <summary>Marks every masked position accepted, as a filter that accepts everything would, then applies the guards.</summary>
+    private static string Guarded(long[] predictions, double[] confidences, string masked)
+    {
+        var step = Step(confidences, masked, predictions: predictions);
+        for (int j = 0; j < step.Length; j++) step.Commit[j] = step.Accepted[j] = step.Masked[j];
+        CommitGuards.Apply(step);
+        Assert.Equal(step.Commit[..step.Length], step.Accepted[..step.Length]);
+        return Commits(step);
+    }
+
+    [Theory]
+    [InlineData(new long[] { 7, 7, 8, 9 }, new[] { 0.6, 0.8, 0.9, 0.9 }, "mmmm", "-ccc")] // a repeated word: the less confident waits
+    [InlineData(new long[] { 7, 7, 8, 9 }, new[] { 0.8, 0.6, 0.9, 0.9 }, "mmmm", "c-cc")]
+    [InlineData(new long[] { 7, 7, 7, 9 }, new[] { 0.5, 0.9, 0.5, 0.9 }, "mmmm", "-c-c")] // each pair on its own
+    [InlineData(new long[] { 7, 7, 8, 9 }, new[] { 0.6, 0.8, 0.9, 0.9 }, ".mmm", "-ccc")] // only words accepted together
+    [InlineData(new long[] { 8, 0, 0, 0 }, new[] { 0.9, 0.9, 0.9, 0.9 }, "mmmm", "c-cc")] // end-of-text waits on an open word to its left
+    [InlineData(new long[] { 8, 0, 0, 0 }, new[] { 0.9, 0.9, 0.9, 0.9 }, ".mmm", "-ccc")] // after committed text it goes
+    [InlineData(new long[] { 0, 0, 0, 0 }, new[] { 0.9, 0.9, 0.9, 0.9 }, "mmmm", "cccc")] // a run of them is no repeat, and the block's first follows the last block
+    public void Guards_HoldBackRepeatedWordsAndAnEndBeforeItsText(long[] predictions, double[] confidences, string masked, string expected) =>
+        Assert.Equal(expected, Guarded(predictions, confidences, masked));
+
+    [Fact]
+    public void Guards_ApplyToThePositionFilter_NotToTheAuthors()
+    {
+        long[] predictions = [7, 7, 8, 0];
+        double[] confidences = [0.9, 0.95, 0.9, 0.9];
+        var authors = Step(confidences, "mmmm", predictions: predictions);
+        new FilterPolicy(HalfFilter(), 0.5).Select(authors);
+        Assert.Equal("cccc", Commits(authors));
+
+        using var everything = new PositionFilter();
+        using (no_grad())
+        {
+            foreach (var p in everything.parameters()) p.zero_();
+            everything.@out.bias!.fill_(10);
+        }
+        var position = Step(confidences, "mmmm", predictions: predictions);
+        new FilterPolicy(everything, 0.5).Select(position);
+        Assert.Equal("-cc-", Commits(position));
+    }
+
     [Fact]
     public void Filter_AShortBlockIsZeroPadded_AndSlicedBack()
     {
