@@ -59,6 +59,17 @@ public static class PositionFeatures
     /// <summary>The widths a filter can read, for messages ("16, 24 or 28").</summary>
     public static string Widths => $"{FirstCount}, {LeftContextCount} or {Count}";
 
+    /// <summary>
+    /// The block's text as <see cref="StepView.Text"/> wants it, the same for a decode and for its label records:
+    /// the committed token where a position is committed, its prediction where it is masked.
+    /// </summary>
+    public static long[] BlockText(ReadOnlySpan<long> predictions, ReadOnlySpan<bool> masked, ReadOnlySpan<long> committed)
+    {
+        var text = new long[masked.Length];
+        for (int j = 0; j < text.Length; j++) text[j] = masked[j] ? predictions[j] : committed[j];
+        return text;
+    }
+
     /// <summary>Fills <paramref name="features"/> [n, width], row-major, for every position of the block.</summary>
     public static void Compute(StepView v, Span<float> features, int width = Count)
     {

@@ -47,12 +47,11 @@ public sealed class PositionFilter : nn.Module<Tensor, Tensor>, ICommitFilter
     {
         int n = step.Length;
         var eot = new bool[n];
-        var text = new long[n];
+        var text = PositionFeatures.BlockText(step.Predictions.AsSpan(0, n), step.Masked.AsSpan(0, n), step.Tokens.AsSpan(0, n));
         var (confidences, second, entropies) = (new float[n], new float[n], new float[n]);
         for (int j = 0; j < n; j++)
         {
             eot[j] = step.Predictions[j] == step.EndOfText;
-            text[j] = step.Masked[j] ? step.Predictions[j] : step.Tokens[j];
             (confidences[j], second[j], entropies[j]) = ((float)step.Confidences[j], (float)step.SecondConfidences[j], (float)step.Entropies[j]);
         }
         var features = new float[n * Features];

@@ -230,7 +230,7 @@ public sealed class OracleLabels
             Entropies = step.Entropies?.Select(c => (float)c).ToArray(),
             Stable = step.Stable,
             PredictsEndOfText = step.Predictions.Select(p => p == endOfText).ToArray(),
-            Text = step.Predictions.Select((p, j) => step.Masked[j] ? p : canvas[step.AnswerOffset + j]).ToArray(),
+            Text = PositionFeatures.BlockText(step.Predictions, step.Masked, canvas.AsSpan(step.AnswerOffset, n)),
         };
     }
 }
