@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trains the embedded model (models/arith-llada) from scratch in the two phases it was trained in, each one
+# Trains the embedded model (models/arith-llada) from scratch in the three phases it was trained in, each one
 # resumable `l2pd train-model` run (rerun the script after an interruption: it resumes from the last
 # checkpoint, every 250 steps). The model: word-level vocabulary of the arithmetic task, d_model 256,
 # 4 layers, 8 heads, MLP 512; 300,000 one- and two-step word problems (+, -, *, operands up to 8, factors
@@ -11,6 +11,8 @@
 #   2. 500 steps more with train-model's defaults: half of all rows laid out as block-by-block decoding
 #      sees them (earlier blocks clean, later blocks masked) and 30% long canvases of log-uniform length;
 #      this is what keeps the answers right on long canvases.
+#   3. 1,000 steps more (to 7,500, the cosine schedule stretched to end there) with half the batches long and
+#      three rows in four block-wise: the answers stay on the prompt at gen 256 and 1,024 without losing gen 64.
 # Usage: scripts/train-embedded-model.sh [out-dir]      (then copy out-dir into models/arith-llada)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,5 +25,10 @@ if [ "$(step)" -lt 6000 ]; then
   resume=(); [ "$(step)" -gt 0 ] && resume=(--resume)
   l2pd train-model --out "$out" --seed 0 --steps 6000 --blockwise-fraction 0 --long-fraction 0.15 "${resume[@]}"
 fi
-l2pd train-model --out "$out" --seed 0 --resume
+if [ "$(step)" -lt 6500 ]; then
+  l2pd train-model --out "$out" --seed 0 --resume
+fi
+if [ "$(step)" -lt 7500 ]; then
+  l2pd train-model --out "$out" --seed 0 --resume --steps 7500 --long-fraction 0.5 --blockwise-fraction 0.75
+fi
 echo "train-embedded-model: $(( $(date +%s) - start )) s wall for this invocation (the run's own total is in $out/training_state.json)"
