@@ -109,7 +109,7 @@ public sealed record FilterSidecar
         }
         catch (JsonException e)
         {
-            throw new Learn2PdException($"{path}: not valid JSON ({e.Message})", e);
+            throw new Learn2PdException($"{path}: not valid JSON ({SafeTensorsHeader.FirstLine(e.Message)})", e);
         }
     }
 }
