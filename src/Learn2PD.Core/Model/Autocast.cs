@@ -33,6 +33,20 @@ public static class Autocast
         return F.linear(x.to(type), weight.to(type), bias?.to(type)).to(x.dtype);
     }
 
+    /// <summary>
+    /// <c>layer(x)</c> for each layer, all reading the same input. In a scope they run as one bf16 product over
+    /// the layers' weights side by side (one cast of x, one GEMM, and in the backward one product for x's
+    /// gradient); outside one, each layer alone in fp32, exactly as <see cref="Linear(Linear, Tensor)"/>.
+    /// </summary>
+    public static Tensor[] Linears(Tensor x, params Linear[] layers)
+    {
+        if (computeType is not ScalarType type || x.dtype == type) return [.. layers.Select(l => F.linear(x, l.weight!, l.bias))];
+        var weight = cat([.. layers.Select(l => l.weight!)], 0).to(type);
+        var bias = layers[0].bias is null ? null : cat([.. layers.Select(l => l.bias!)], 0).to(type);
+        var y = F.linear(x.to(type), weight, bias).to(x.dtype);
+        return y.split([.. layers.Select(l => l.weight!.shape[0])], -1);
+    }
+
     private sealed class Scope(ScalarType? previous) : IDisposable
     {
         public void Dispose() => computeType = previous;

@@ -18,9 +18,10 @@ internal sealed class GroupedQueryAttention(int heads, int kvHeads, int headDim,
     public Tensor Forward(Tensor h, Linear q_proj, Linear k_proj, Linear v_proj, long start, Tensor? keyMask, KvCache? cache, int layer)
     {
         long b = h.shape[0], t = h.shape[1];
-        var q = rope.Apply(Autocast.Linear(q_proj, h).view(b, t, heads, headDim).transpose(1, 2), start);   // [B, H, t, D]
-        var k = rope.Apply(Autocast.Linear(k_proj, h).view(b, t, kvHeads, headDim).transpose(1, 2), start); // [B, Hkv, t, D]
-        var v = Autocast.Linear(v_proj, h).view(b, t, kvHeads, headDim).transpose(1, 2);                    // [B, Hkv, t, D]
+        var qkv = Autocast.Linears(h, q_proj, k_proj, v_proj);
+        var q = rope.Apply(qkv[0].view(b, t, heads, headDim).transpose(1, 2), start);   // [B, H, t, D]
+        var k = rope.Apply(qkv[1].view(b, t, kvHeads, headDim).transpose(1, 2), start); // [B, Hkv, t, D]
+        var v = qkv[2].view(b, t, kvHeads, headDim).transpose(1, 2);                    // [B, Hkv, t, D]
 
         if (cache is not null) (k, v) = cache.Update(layer, start, k, v);
 

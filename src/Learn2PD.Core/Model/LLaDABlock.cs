@@ -49,7 +49,8 @@ public sealed class LLaDABlock : nn.Module
         x = x + Autocast.Linear(attn_out, attention.Forward(h, q_proj, k_proj, v_proj, start, keyMask, cache, layer));
 
         h = ff_norm.forward(x);
-        var gated = F.silu(Autocast.Linear(ff_proj, h)) * Autocast.Linear(up_proj, h);
+        var gateUp = Autocast.Linears(h, ff_proj, up_proj);
+        var gated = F.silu(gateUp[0]) * gateUp[1];
         return x + Autocast.Linear(ff_out, gated);
     }
 }

@@ -62,4 +62,49 @@ public sealed class AutocastTests
         Assert.Equal(ScalarType.Float32, grad!.dtype);
         Assert.True(grad.abs().sum().item<float>() > 0);
     }
+
+    [Fact]
+    public void Linears_OutsideAScope_AreEachLayerAloneInFp32()
+    {
+        var (a, x) = Layer();
+        var b = nn.Linear(64, 16, hasBias: false);
+        var outputs = Autocast.Linears(x, a, b);
+
+        Assert.True(Same(outputs[0], a.forward(x)));
+        Assert.True(Same(outputs[1], b.forward(x)));
+    }
+
+    [Fact]
+    public void Linears_InsideAScope_AreOneBf16ProductSplitPerLayer()
+    {
+        var (a, x) = Layer();
+        var b = nn.Linear(64, 16, hasBias: false);
+        Tensor[] outputs;
+        using (Autocast.Enable()) outputs = Autocast.Linears(x, a, b);
+
+        var both = F.linear(x.to(ScalarType.BFloat16), cat([a.weight!, b.weight!], 0).to(ScalarType.BFloat16)).to(ScalarType.Float32);
+        Assert.Equal([5L, 48L], outputs[0].shape);
+        Assert.Equal([5L, 16L], outputs[1].shape);
+        Assert.Equal(ScalarType.Float32, outputs[1].dtype);
+        Assert.True(Same(outputs[0], both[.., ..48]));
+        Assert.True(Same(outputs[1], both[.., 48..]));
+    }
+
+    [Fact]
+    public void Linears_Backward_ReachesEveryLayersFp32Weight()
+    {
+        var (a, x) = Layer();
+        var b = nn.Linear(64, 16, hasBias: false);
+        using (Autocast.Enable())
+        {
+            var outputs = Autocast.Linears(x, a, b);
+            (outputs[0].square().sum() + outputs[1].sum()).backward();
+        }
+
+        Assert.Equal(ScalarType.Float32, a.weight!.grad!.dtype);
+        Assert.True(a.weight.grad.abs().sum().item<float>() > 0);
+        // d/dW of sum(x Wᵀ) is each row of W getting the column sums of x, up to bf16 rounding of x.
+        var expected = x.to(ScalarType.BFloat16).to(ScalarType.Float32).sum([0L]).expand([16L, 64L]);
+        Assert.True(b.weight!.grad!.allclose(expected, rtol: 1e-2, atol: 1e-2));
+    }
 }
