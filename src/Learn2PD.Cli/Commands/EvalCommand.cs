@@ -22,7 +22,7 @@ internal static class EvalCommand
         "(end-of-text included, a tail cut off by end-of-text prediction excluded) per forward, so the baseline's is 1. " +
         "Writes DIR/results.md, DIR/results.json and DIR/speedup.png; per-sample records go to DIR/samples.jsonl as they " +
         "finish, so rerunning the same command resumes a killed run. With no options: the embedded model and filter on " +
-        $"the arithmetic test split, every method, gen length {EvalRequest.DefaultGenLength} ({EvalRequest.DefaultShortLimit} samples; about three minutes on 2 CPU cores). " +
+        $"the arithmetic test split, every method, gen length {EvalRequest.DefaultGenLength} ({EvalRequest.DefaultShortLimit} samples; about five minutes on 2 CPU cores). " +
         "AUP (accuracy under parallelism) is computed over the methods run at each length, the oracle excluded. Methods: " +
         string.Join("; ", DecodingMethods.All.Select(m => $"{m.Name}: {m.Description}")) +
         ". A threshold or l2p method may carry its parameter: threshold@0.95 (τ), l2p+eotp@0.99 (τ_f).";
