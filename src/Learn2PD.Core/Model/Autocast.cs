@@ -40,7 +40,7 @@ public static class Autocast
     /// </summary>
     public static Tensor[] Linears(Tensor x, params Linear[] layers)
     {
-        if (computeType is not ScalarType type || x.dtype == type) return [.. layers.Select(l => F.linear(x, l.weight!, l.bias))];
+        if (computeType is not ScalarType type || x.dtype == type) return [.. layers.Select(l => Linear(l, x))];
         var weight = cat([.. layers.Select(l => l.weight!)], 0).to(type);
         var bias = layers[0].bias is null ? null : cat([.. layers.Select(l => l.bias!)], 0).to(type);
         var y = F.linear(x.to(type), weight, bias).to(x.dtype);

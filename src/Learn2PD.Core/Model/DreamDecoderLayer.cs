@@ -76,7 +76,10 @@ public sealed class DreamMlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) =>
-        Autocast.Linear(down_proj, F.silu(Autocast.Linear(gate_proj, x)) * Autocast.Linear(up_proj, x));
+    public override Tensor forward(Tensor x)
+    {
+        var gateUp = Autocast.Linears(x, gate_proj, up_proj);
+        return Autocast.Linear(down_proj, F.silu(gateUp[0]) * gateUp[1]);
+    }
 }
 #pragma warning restore IDE1006
