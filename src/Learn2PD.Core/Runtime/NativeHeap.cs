@@ -12,10 +12,8 @@ namespace Learn2PD.Core.Runtime;
 /// back to the kernel (trimmed or unmapped) and faulted in again every step — `train-filter --samples 64` took
 /// 18.4 million page faults and 133 s of system time, 3.69 s per prompt; keeping them in the heap (fixed 256 MB
 /// mmap and 1 GB trim thresholds) gave 120 thousand faults and 1.65 s per prompt at a peak RSS of 621 MB.
-/// train-model's activations are the opposite extreme, blocks of tens to hundreds of MB (long canvases'
-/// attention) that glibc always maps afresh and zero-fills: it takes the heap for every block, never trims it
-/// and grows it 1 GB at a time (<see cref="PrepareForTraining"/>), which made its batches 6-10% faster (the 1 MB
-/// threshold made them 40% slower). The user's MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ win.
+/// train-model builds its model without loading one and keeps glibc's default (its repeated large activations
+/// ran 40% slower with the 1 MB threshold). The user's MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ win.
 /// </summary>
 public static partial class NativeHeap
 {
@@ -25,15 +23,7 @@ public static partial class NativeHeap
     private static int applied;
 
     /// <summary>Applies the policy once per process, for a model with a vocabulary of <paramref name="logits"/> columns.</summary>
-    public static void PrepareFor(int logits) => Apply(logits >= WideVocabulary
-        ? [(MmapThreshold, 1 << 20)]
-        : [(MmapThreshold, 256 << 20), (TrimThreshold, 1 << 30)]);
-
-    /// <summary>Applies train-model's policy once per process: every block from the heap, kept when freed.</summary>
-    public static void PrepareForTraining() =>
-        Apply([(MmapMax, 0), (TrimThreshold, int.MaxValue), (TopPad, 1 << 30)]);
-
-    private static void Apply((int Parameter, int Value)[] options)
+    public static void PrepareFor(int logits)
     {
         if (!OperatingSystem.IsLinux()) return;
         if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") != null
@@ -41,7 +31,15 @@ public static partial class NativeHeap
         if (Interlocked.Exchange(ref applied, 1) == 1) return;
         try
         {
-            foreach (var (parameter, value) in options) _ = MallOpt(parameter, value);
+            if (logits >= WideVocabulary)
+            {
+                _ = MallOpt(MmapThreshold, 1 << 20);
+            }
+            else
+            {
+                _ = MallOpt(MmapThreshold, 256 << 20);
+                _ = MallOpt(TrimThreshold, 1 << 30);
+            }
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -50,9 +48,7 @@ public static partial class NativeHeap
     }
 
     private const int TrimThreshold = -1; // M_TRIM_THRESHOLD in glibc's malloc.h
-    private const int TopPad = -2;        // M_TOP_PAD: how much more the heap grows than a request needs
     private const int MmapThreshold = -3; // M_MMAP_THRESHOLD
-    private const int MmapMax = -4;       // M_MMAP_MAX: 0 = never map a block on its own
 
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int MallOpt(int parameter, int value);

@@ -5,7 +5,6 @@ using Learn2PD.Core;
 using Learn2PD.Core.Checkpoints;
 using Learn2PD.Core.Decoding;
 using Learn2PD.Core.Model;
-using Learn2PD.Core.Runtime;
 using Learn2PD.Core.Text;
 using Learn2PD.Train.Tasks;
 using static TorchSharp.torch;
@@ -37,7 +36,6 @@ public sealed class SmallModelTraining
 
     public void Run(bool resume, Action<TrainStepReport> onStep, Action<string> log, CancellationToken cancel)
     {
-        NativeHeap.PrepareForTraining(); // before the first batch, and before a resume loads the model with decoding's policy
         Directory.CreateDirectory(outDir);
         var clock = Stopwatch.StartNew();
         var task = new ArithmeticTask(recipe.Task);
