@@ -20,15 +20,17 @@ out="${1:-runs/arith-model}"
 dotnet build src/Learn2PD.Cli -c Release -nologo -v q
 l2pd() { dotnet src/Learn2PD.Cli/bin/Release/net10.0/l2pd.dll "$@"; }
 step() { [ -f "$out/training_state.json" ] && sed -n 's/^ *"step": *\([0-9]*\).*/\1/p' "$out/training_state.json" | head -n 1 || echo 0; }
+# Each train-model process runs at most 1,000 steps, then the next resumes from its checkpoint: one process's
+# steps grew ~20% slower over a thousand steps, while a fresh process resuming the same weights ran at the pace
+# of the first steps.
+run_to() { # run_to STOP STEPS [options]: train up to step STOP of a STEPS-step schedule, unless already there
+  local stop=$1 steps=$2; shift 2
+  [ "$(step)" -ge "$stop" ] && return
+  local resume=(); [ "$(step)" -gt 0 ] && resume=(--resume)
+  l2pd train-model --out "$out" --seed 0 --steps "$steps" --stop-at "$stop" "$@" "${resume[@]}"
+}
 start=$(date +%s)
-if [ "$(step)" -lt 6000 ]; then
-  resume=(); [ "$(step)" -gt 0 ] && resume=(--resume)
-  l2pd train-model --out "$out" --seed 0 --steps 6000 --blockwise-fraction 0 --long-fraction 0.15 "${resume[@]}"
-fi
-if [ "$(step)" -lt 6500 ]; then
-  l2pd train-model --out "$out" --seed 0 --resume
-fi
-if [ "$(step)" -lt 7500 ]; then
-  l2pd train-model --out "$out" --seed 0 --resume --steps 7500 --long-fraction 0.5 --blockwise-fraction 0.75
-fi
+for stop in 1000 2000 3000 4000 5000 6000; do run_to $stop 6000 --blockwise-fraction 0 --long-fraction 0.15; done
+run_to 6500 6500
+for stop in 7000 7500; do run_to $stop 7500 --long-fraction 0.5 --blockwise-fraction 0.75; done
 echo "train-embedded-model: $(( $(date +%s) - start )) s wall for this invocation (the run's own total is in $out/training_state.json)"
