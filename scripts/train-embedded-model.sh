@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Trains the embedded model (models/arith-llada) from scratch in the three phases it was trained in, each one
-# resumable `l2pd train-model` run (rerun the script after an interruption: it resumes from the last
-# checkpoint, every 250 steps). The model: word-level vocabulary of the arithmetic task, d_model 256,
+# a resumable series of `l2pd train-model` runs (rerun the script after an interruption: it resumes from the
+# last checkpoint, every 250 steps). The model: word-level vocabulary of the arithmetic task, d_model 256,
 # 4 layers, 8 heads, MLP 512; 300,000 one- and two-step word problems (+, -, *, operands up to 8, factors
 # up to 4), each answer worded at random; AdamW at lr 1.5e-3, cosine to 1e-4, batches of 8,192 tokens,
 # linear layers multiplying in bf16 over fp32 weights.
@@ -20,9 +20,9 @@ out="${1:-runs/arith-model}"
 dotnet build src/Learn2PD.Cli -c Release -nologo -v q
 l2pd() { dotnet src/Learn2PD.Cli/bin/Release/net10.0/l2pd.dll "$@"; }
 step() { [ -f "$out/training_state.json" ] && sed -n 's/^ *"step": *\([0-9]*\).*/\1/p' "$out/training_state.json" | head -n 1 || echo 0; }
-# Each train-model process runs at most 1,000 steps, then the next resumes from its checkpoint: one process's
-# steps grew ~20% slower over a thousand steps, while a fresh process resuming the same weights ran at the pace
-# of the first steps.
+# Each train-model process runs at most 1,000 steps, then the next resumes from its checkpoint: a hedge against
+# a long-running process slowing down, which was seen but not separated from the machine's own drift
+# (docs/embedded-model.md); each extra process costs about 20 s to start.
 run_to() { # run_to STOP STEPS [options]: train up to step STOP of a STEPS-step schedule, unless already there
   local stop=$1 steps=$2; shift 2
   [ "$(step)" -ge "$stop" ] && return
