@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trains the embedded model (models/arith-llada) from scratch in the three phases it was trained in, each one
+# Trains the embedded model (models/arith-llada) from scratch in the four phases it was trained in, each one
 # a resumable series of `l2pd train-model` runs (rerun the script after an interruption: it resumes from the
 # last checkpoint, every 250 steps). The model: word-level vocabulary of the arithmetic task, d_model 256,
 # 4 layers, 8 heads, MLP 512; 300,000 one- and two-step word problems (+, -, *, operands up to 8, factors
@@ -12,7 +12,9 @@
 #      sees them (earlier blocks clean, later blocks masked) and 30% long canvases of log-uniform length;
 #      this is what keeps the answers right on long canvases.
 #   3. 1,000 steps more (to 7,500, the cosine schedule stretched to end there) with half the batches long and
-#      three rows in four block-wise: the answers stay on the prompt at gen 256 and 1,024 without losing gen 64.
+#      three rows in four block-wise: the answers stay on the prompt at gen 256 and 1,024.
+#   4. 500 steps more (to 8,000) with phase 1's batches at the schedule's floor (lr ~1e-4): phase 3 leaves the
+#      model reading operands from the wrong place on short canvases; this brings gen 64 back.
 # Usage: scripts/train-embedded-model.sh [out-dir]      (then copy out-dir into models/arith-llada)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,4 +35,5 @@ start=$(date +%s)
 for stop in 1000 2000 3000 4000 5000 6000; do run_to $stop 6000 --blockwise-fraction 0 --long-fraction 0.15; done
 run_to 6500 6500
 for stop in 7000 7500; do run_to $stop 7500 --long-fraction 0.5 --blockwise-fraction 0.75; done
+run_to 8000 8000 --blockwise-fraction 0 --long-fraction 0.15
 echo "train-embedded-model: $(( $(date +%s) - start )) s wall for this invocation (the run's own total is in $out/training_state.json)"
