@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Trains the embedded model (models/arith-llada) from scratch in the four phases it was trained in, each one
-# a resumable series of `l2pd train-model` runs (rerun the script after an interruption: it resumes from the
-# last checkpoint, every 250 steps). The model: word-level vocabulary of the arithmetic task, d_model 256,
-# 4 layers, 8 heads, MLP 512; 300,000 one- and two-step word problems (+, -, *, operands up to 8, factors
-# up to 4), each answer worded at random; AdamW at lr 1.5e-3, cosine to 1e-4, batches of 8,192 tokens,
-# linear layers multiplying in bf16 over fp32 weights.
+# Trains the embedded model's recipe (models/arith-llada) from scratch in four phases (the shipped weights are
+# the first three's; docs/embedded-model.md), each one a resumable series of `l2pd train-model` runs (rerun the
+# script after an interruption: it resumes from the last checkpoint, every 250 steps). The model: word-level
+# vocabulary of the arithmetic task, d_model 256, 4 layers, 8 heads, MLP 512; 300,000 one- and two-step word
+# problems (+, -, *, operands up to 8, factors up to 4), each answer worded at random; AdamW at lr 1.5e-3,
+# cosine to 1e-4, batches of 8,192 tokens, linear layers multiplying in bf16 over fp32 weights.
 #   1. 6,000 steps of plain masked-diffusion training: answers padded 0-32 tokens past the longest,
 #      15% of batches padded to long canvases (up to 1,024 tokens), 20% "tight" canvases that end right
 #      after the answer, as after an end-of-text cut.
@@ -32,8 +32,9 @@ run_to() { # run_to STOP STEPS [options]: train up to step STOP of a STEPS-step 
   l2pd train-model --out "$out" --seed 0 --steps "$steps" --stop-at "$stop" "$@" "${resume[@]}"
 }
 start=$(date +%s)
-for stop in 1000 2000 3000 4000 5000 6000; do run_to $stop 6000 --blockwise-fraction 0 --long-fraction 0.15; done
+phase1=(--blockwise-fraction 0 --long-fraction 0.15) # phase 1's batches, which phase 4 draws again
+for stop in 1000 2000 3000 4000 5000 6000; do run_to $stop 6000 "${phase1[@]}"; done
 run_to 6500 6500
 for stop in 7000 7500; do run_to $stop 7500 --long-fraction 0.5 --blockwise-fraction 0.75; done
-run_to 8000 8000 --blockwise-fraction 0 --long-fraction 0.15
+run_to 8000 8000 "${phase1[@]}"
 echo "train-embedded-model: $(( $(date +%s) - start )) s wall for this invocation (the run's own total is in $out/training_state.json)"
