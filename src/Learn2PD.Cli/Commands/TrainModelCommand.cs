@@ -28,6 +28,7 @@ internal static class TrainModelCommand
         var longFraction = new Option<double>("--long-fraction") { Description = "Share of batches padded to long generation lengths (up to --long-gen-length)", DefaultValueFactory = _ => training0.LongFraction };
         var tightFraction = new Option<double>("--tight-fraction") { Description = "Share of batches whose canvas ends 0-8 tokens after the answer, as after an end-of-text prediction cut (0 = none)", DefaultValueFactory = _ => training0.TightFraction };
         var blockwiseFraction = new Option<double>("--blockwise-fraction") { Description = "Share of rows laid out as block-by-block decoding sees them: earlier answer blocks clean, one block noised, later ones masked (0 = none)", DefaultValueFactory = _ => training0.BlockwiseFraction };
+        var groupByLength = new Option<bool>("--group-by-length") { Description = "Short batches hold rows of neighbouring lengths, padded 0-32 end-of-text tokens past their own longest row instead of past the task's longest answer (~1.5x the answers per batch)" };
         var longGen = new Option<int>("--long-gen-length") { Description = "Longest generation length trained on", DefaultValueFactory = _ => training0.LongGenLength };
         var problems = new Option<int>("--train-problems") { Description = "Distinct training problems to draw", DefaultValueFactory = _ => recipe0.TrainProblems };
         var maxOperand = new Option<int>("--max-operand") { Description = "Task difficulty: largest operand", DefaultValueFactory = _ => new ArithmeticTaskOptions().MaxOperand };
@@ -46,7 +47,7 @@ internal static class TrainModelCommand
 
         var command = new Command("train-model", "Train a small LLaDA or Dream on GSM8K-style arithmetic with LLaDA's masked-diffusion objective (CPU).")
         {
-            output, architecture, steps, dModel, layers, heads, mlp, lr, batchTokens, longFraction, tightFraction, blockwiseFraction, longGen, problems, maxOperand, maxSteps,
+            output, architecture, steps, dModel, layers, heads, mlp, lr, batchTokens, longFraction, tightFraction, blockwiseFraction, groupByLength, longGen, problems, maxOperand, maxSteps,
             minSteps, operations, maxFactor, evalEvery, checkpointEvery, seed, fp32, resume, stopAt,
         };
         runtime.AddTo(command);
@@ -79,6 +80,7 @@ internal static class TrainModelCommand
                     LongGenLength = Positive(parse.GetValue(longGen), "--long-gen-length"),
                     TightFraction = Fraction(parse.GetValue(tightFraction), "--tight-fraction"),
                     BlockwiseFraction = Fraction(parse.GetValue(blockwiseFraction), "--blockwise-fraction"),
+                    GroupByLength = parse.GetValue(groupByLength),
                     Seed = parse.GetValue(seed),
                     StopAt = parse.GetValue(stopAt),
                     MixedPrecision = !parse.GetValue(fp32),

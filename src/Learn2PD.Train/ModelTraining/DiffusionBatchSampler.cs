@@ -33,12 +33,15 @@ public sealed class DiffusionBatchSampler
     private readonly int tightSlack;
     private readonly double blockwiseFraction;
     private readonly int blockLength;
+    private readonly bool groupByLength;
     private readonly Dictionary<int, List<TrainingExample>> byLength;
+    private readonly Queue<(List<TrainingExample> Rows, int Total)> grouped = new(); // rows, not tensors: a step's dispose scope would free those
+    private readonly List<TrainingExample> leftover = [];
     private readonly Random random;
 
     public DiffusionBatchSampler(IReadOnlyList<TrainingExample> examples, int eosTokenId, int tokensPerBatch,
         int shortSlack, int longMax, double longFraction, int seed, double tightFraction = 0, int tightSlack = 8,
-        double blockwiseFraction = 0, int blockLength = 32)
+        double blockwiseFraction = 0, int blockLength = 32, bool groupByLength = false)
     {
         if (examples.Count == 0) throw new ArgumentException("no training examples", nameof(examples));
         this.examples = examples;
@@ -51,6 +54,7 @@ public sealed class DiffusionBatchSampler
         this.tightSlack = tightSlack;
         this.blockwiseFraction = blockwiseFraction;
         this.blockLength = blockLength;
+        this.groupByLength = groupByLength;
         byLength = examples.GroupBy(e => e.PromptIds.Length + e.AnswerIds.Length).ToDictionary(g => g.Key, g => g.ToList());
         random = new Random(seed);
         MaxAnswerLength = examples.Max(e => e.AnswerIds.Length);
@@ -66,7 +70,9 @@ public sealed class DiffusionBatchSampler
         // Drawn first and only when enabled, so runs without tight batches keep their exact data stream.
         if (tightFraction > 0 && random.NextDouble() < tightFraction) return NextTight();
         int minGen = MaxAnswerLength + 1;
-        int genLength = random.NextDouble() < longFraction ? LongGenLength(minGen + shortSlack) : minGen + random.Next(0, shortSlack + 1);
+        bool isLong = random.NextDouble() < longFraction;
+        if (!isLong && groupByLength) return NextGrouped();
+        int genLength = isLong ? LongGenLength(minGen + shortSlack) : minGen + random.Next(0, shortSlack + 1);
         int total = MaxPromptLength + genLength;
         // Rows share one length: a shorter prompt simply leaves a longer end-of-text tail.
         return Batch(total, Math.Max(1, tokensPerBatch / total), () => examples[random.Next(examples.Count)]);
@@ -82,6 +88,43 @@ public sealed class DiffusionBatchSampler
         double log = Math.Log(shortest) + random.NextDouble() * (Math.Log(longMax) - Math.Log(shortest));
         return Math.Clamp((int)Math.Round(Math.Exp(log)), shortest, longMax);
     }
+
+    /// <summary>
+    /// A short batch of rows of neighbouring lengths, its canvas 0..shortSlack tokens past its own longest row
+    /// rather than past the task's longest prompt and answer: about half the end-of-text of a padded short
+    /// batch, so ~1.5× the answers for the same tokens. Examples are drawn uniformly into a pool of
+    /// ~32 batches, sorted by length and cut greedily, so every example is as likely as before.
+    /// </summary>
+    private DiffusionBatch NextGrouped()
+    {
+        if (grouped.Count == 0) FillGrouped();
+        var (rows, total) = grouped.Dequeue();
+        int next = 0;
+        return Batch(total, rows.Count, () => rows[next++]);
+    }
+
+    private void FillGrouped()
+    {
+        var pool = new List<TrainingExample>(leftover);
+        leftover.Clear();
+        int rowsPerBatch = Math.Max(1, tokensPerBatch / (MaxPromptLength + MaxAnswerLength));
+        while (pool.Count < 32 * rowsPerBatch) pool.Add(examples[random.Next(examples.Count)]);
+        pool.Sort((a, b) => Length(a).CompareTo(Length(b)));
+        var batches = new List<(List<TrainingExample>, int)>();
+        int start = 0;
+        while (start < pool.Count)
+        {
+            int slack = random.Next(0, shortSlack + 1), end = start + 1;
+            while (end < pool.Count && (end - start + 1) * (Length(pool[end]) + slack) <= tokensPerBatch) end++;
+            if (end == pool.Count && batches.Count > 0) { leftover.AddRange(pool.Skip(start)); break; }
+            batches.Add((pool.GetRange(start, end - start), Length(pool[end - 1]) + slack));
+            start = end;
+        }
+        // Shuffled so that the steps do not walk from the shortest problems to the longest.
+        foreach (var batch in batches.OrderBy(_ => random.Next())) grouped.Enqueue(batch);
+    }
+
+    private static int Length(TrainingExample e) => e.PromptIds.Length + e.AnswerIds.Length;
 
     /// <summary>Rows of one prompt + answer length, so every row ends with the same short tail.</summary>
     private DiffusionBatch NextTight()

@@ -71,7 +71,8 @@ public sealed class SmallModelTraining
 
         var sampler = new DiffusionBatchSampler(examples, model.Config.EosTokenId, recipe.Training.TokensPerBatch,
             recipe.Training.ShortSlack, recipe.Training.LongGenLength, recipe.Training.LongFraction, recipe.Training.Seed + startStep,
-            recipe.Training.TightFraction, recipe.Training.TightSlack, recipe.Training.BlockwiseFraction, recipe.Training.BlockLength);
+            recipe.Training.TightFraction, recipe.Training.TightSlack, recipe.Training.BlockwiseFraction, recipe.Training.BlockLength,
+            recipe.Training.GroupByLength);
         using var trainer = new ModelTrainer(model, sampler, recipe.Training);
         string optimizerPath = Path.Combine(outDir, OptimizerFile);
         if (startStep > 0 && File.Exists(optimizerPath)) trainer.LoadState(optimizerPath);

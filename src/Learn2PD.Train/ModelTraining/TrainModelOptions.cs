@@ -13,6 +13,8 @@ public sealed record TrainModelOptions
     public int TokensPerBatch { get; init; } = 8192;
     /// <summary>Short batches pad answers with up to this many end-of-text tokens past the longest answer.</summary>
     public int ShortSlack { get; init; } = 32;
+    /// <summary>Short batches hold rows of neighbouring lengths, padded 0..<see cref="ShortSlack"/> past their own longest row.</summary>
+    public bool GroupByLength { get; init; }
     /// <summary>The longest generation length a long-padding batch uses.</summary>
     public int LongGenLength { get; init; } = 1024;
     /// <summary>Share of batches padded to a long generation length (log-uniform up to <see cref="LongGenLength"/>).</summary>

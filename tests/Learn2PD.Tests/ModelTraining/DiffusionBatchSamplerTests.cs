@@ -34,6 +34,27 @@ public sealed class DiffusionBatchSamplerTests
     }
 
     [Fact]
+    public void GroupedShortBatches_EndWithinShortSlackOfTheirLongestRow_AndDrawEveryLength()
+    {
+        var sampler = new DiffusionBatchSampler(Examples, Eos, tokensPerBatch: 64, shortSlack: 3, longMax: 200, longFraction: 0, seed: 4,
+            groupByLength: true);
+        var rowLengths = new List<int>();
+        for (int i = 0; i < 60; i++)
+        {
+            var (ids, _, _, _) = sampler.Next();
+            long rows = ids.shape[0], total = ids.shape[1];
+            Assert.True(rows * total <= 64, $"{rows} rows of {total} tokens");
+            var data = ids.data<long>().ToArray();
+            var lengths = Enumerable.Range(0, (int)rows).Select(r => (int)total - Tail(data.Skip((int)(r * total)).Take((int)total).ToArray())).ToArray();
+            Assert.InRange(total - lengths.Max(), 0, 3);   // the canvas ends 0..shortSlack past the batch's longest row
+            rowLengths.AddRange(lengths);
+        }
+        // Both lengths (5 and 7) keep their share: two of five examples are 7 long, so ~40% of rows.
+        double share7 = rowLengths.Count(l => l == 7) / (double)rowLengths.Count;
+        Assert.InRange(share7, 0.3, 0.5);
+    }
+
+    [Fact]
     public void WithoutTightBatches_EveryRowKeepsAnEndOfTextTail()
     {
         var sampler = new DiffusionBatchSampler(Examples, Eos, tokensPerBatch: 64, shortSlack: 4, longMax: 200, longFraction: 0, seed: 3);
