@@ -5,9 +5,9 @@
 # vocabulary of the arithmetic task, d_model 256, 4 layers, 8 heads, MLP 512; 300,000 one- and two-step word
 # problems (+, -, *, operands up to 8, factors up to 4), each answer worded at random; AdamW at lr 1.5e-3,
 # cosine to 1e-4, batches of 8,192 tokens, linear layers multiplying in bf16 over fp32 weights.
-#   1. 6,000 steps of plain masked-diffusion training: answers padded 0-32 tokens past the longest,
-#      15% of batches padded to long canvases (up to 1,024 tokens), 20% "tight" canvases that end right
-#      after the answer, as after an end-of-text cut.
+#   1. 6,000 steps of plain masked-diffusion training: short batches of rows of neighbouring lengths padded
+#      0-32 tokens past their longest row, 15% of batches padded to long canvases (up to 1,024 tokens), 20%
+#      "tight" canvases that end right after the answer, as after an end-of-text cut.
 #   2. 500 steps more with train-model's defaults: half of all rows laid out as block-by-block decoding
 #      sees them (earlier blocks clean, later blocks masked) and 30% long canvases of log-uniform length;
 #      this is what keeps the answers right on long canvases.
@@ -32,7 +32,7 @@ run_to() { # run_to STOP STEPS [options]: train up to step STOP of a STEPS-step 
   l2pd train-model --out "$out" --seed 0 --steps "$steps" --stop-at "$stop" "$@" "${resume[@]}"
 }
 start=$(date +%s)
-phase1=(--blockwise-fraction 0 --long-fraction 0.15) # phase 1's batches, which phase 4 draws again
+phase1=(--blockwise-fraction 0 --long-fraction 0.15 --group-by-length) # phase 1's batches, which phase 4 draws again
 for stop in 1000 2000 3000 4000 5000 6000; do run_to $stop 6000 "${phase1[@]}"; done
 run_to 6500 6500
 for stop in 7000 7500; do run_to $stop 7500 --long-fraction 0.5 --blockwise-fraction 0.75; done
