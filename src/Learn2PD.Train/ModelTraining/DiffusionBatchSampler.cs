@@ -55,7 +55,7 @@ public sealed class DiffusionBatchSampler
         this.blockwiseFraction = blockwiseFraction;
         this.blockLength = blockLength;
         this.groupByLength = groupByLength;
-        byLength = examples.GroupBy(e => e.PromptIds.Length + e.AnswerIds.Length).ToDictionary(g => g.Key, g => g.ToList());
+        byLength = examples.GroupBy(Length).ToDictionary(g => g.Key, g => g.ToList());
         random = new Random(seed);
         MaxAnswerLength = examples.Max(e => e.AnswerIds.Length);
         MaxPromptLength = examples.Max(e => e.PromptIds.Length);
@@ -124,13 +124,14 @@ public sealed class DiffusionBatchSampler
         foreach (var batch in batches.OrderBy(_ => random.Next())) grouped.Enqueue(batch);
     }
 
+    /// <summary>Prompt + answer tokens: the shortest canvas that holds the row.</summary>
     private static int Length(TrainingExample e) => e.PromptIds.Length + e.AnswerIds.Length;
 
     /// <summary>Rows of one prompt + answer length, so every row ends with the same short tail.</summary>
     private DiffusionBatch NextTight()
     {
         var first = examples[random.Next(examples.Count)];
-        int length = first.PromptIds.Length + first.AnswerIds.Length;
+        int length = Length(first);
         var pool = byLength[length];
         int total = length + random.Next(0, tightSlack + 1);
         return Batch(total, Math.Max(1, tokensPerBatch / total), () => pool[random.Next(pool.Count)]);
