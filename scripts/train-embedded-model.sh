@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Trains the embedded model's recipe (models/arith-llada) from scratch in four phases (docs/embedded-model.md),
-# each one a resumable series of `l2pd train-model` runs (rerun the script after an interruption: it resumes
-# from the last checkpoint, every 250 steps). The model: word-level
-# vocabulary of the arithmetic task, d_model 256, 4 layers, 8 heads, MLP 512; 300,000 one- and two-step word
-# problems (+, -, *, operands up to 8, factors up to 4), each answer worded at random; AdamW at lr 1.5e-3,
-# cosine to 1e-4, batches of 8,192 tokens, linear layers multiplying in bf16 over fp32 weights.
+# Trains the embedded model (models/arith-llada) from scratch in four phases (docs/embedded-model.md), each one
+# a resumable series of `l2pd train-model` runs (rerun the script after an interruption: it resumes from the
+# last checkpoint, every 250 steps). The model: word-level vocabulary of the arithmetic task, d_model 256,
+# 4 layers, 8 heads, MLP 512; 300,000 one- and two-step word problems (+, -, *, operands up to 8, factors up
+# to 4), each answer worded at random; AdamW at lr 1.5e-3, cosine to 1e-4, batches of 8,192 tokens, linear
+# layers multiplying in bf16 over fp32 weights.
 #   1. 5,000 steps of plain masked-diffusion training: short batches of rows of neighbouring lengths padded
 #      0-32 tokens past their longest row, 15% of batches padded to long canvases (up to 1,024 tokens), 20%
 #      "tight" canvases that end right after the answer, as after an end-of-text cut.
